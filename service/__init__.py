@@ -1,0 +1,1 @@
+"""InfraKitchen service: templates, resources, runs and audit behind a REST API."""

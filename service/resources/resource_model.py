@@ -1,0 +1,61 @@
+"""Resources: an instance of a template version with variable values, and its place in the state machine."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, literal_column
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
+from service.resources import resource_states
+from service.resources.resource_states import Action, State, Status
+
+
+class Resource(Base):
+    __tablename__ = "resources"
+    __table_args__ = (
+        # Names are unique within a catalog entity (resources without one share the empty scope).
+        Index("uq_resources_entity_name", literal_column("coalesce(entity_ref, '')"), "name", unique=True),
+        # The list endpoints filter by these and sort by created_at/name; keep them index-only friendly.
+        Index("ix_resources_entity_created", "entity_ref", "created_at"),
+        Index("ix_resources_state_status_created", "state", "status", "created_at"),
+        Index("ix_resources_template_created", "template_id", "created_at"),
+        Index("ix_resources_created", "created_at"),
+        Index("ix_resources_name", "name"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("templates.id", ondelete="RESTRICT"))
+    template_version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("template_versions.id", ondelete="RESTRICT"), index=True
+    )
+    entity_ref: Mapped[str | None] = mapped_column(String(300))
+    variables: Mapped[dict] = mapped_column(JsonType, default=dict)
+    # {name: {"value": ..., "sensitive": false}}; sensitive outputs are stored without their value.
+    outputs: Mapped[dict] = mapped_column(JsonType, default=dict)
+    state: Mapped[str] = mapped_column(String(20), default=State.PROVISION)
+    status: Mapped[str] = mapped_column(String(20), default=Status.READY)
+    created_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    def transition(self, action: Action) -> None:
+        """Move through the state machine; raises InvalidResourceTransition when not allowed."""
+        self.state, self.status = resource_states.apply(action, self.state, self.status)
+
+    def allowed_actions(self) -> list[Action]:
+        return resource_states.allowed_actions(self.state, self.status)
+
+
+class ResourceTfState(Base):
+    """The engine's state file for a resource, kept by the platform so any worker can run any resource."""
+
+    __tablename__ = "resource_tf_states"
+
+    resource_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True
+    )
+    serial: Mapped[int] = mapped_column(default=0)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

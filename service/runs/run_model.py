@@ -1,0 +1,70 @@
+"""Runs (one engine execution for a resource) and their captured log lines."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, BigId, JsonType, UtcDateTime, new_id, utcnow
+
+
+class RunKind(StrEnum):
+    PROVISION = "provision"
+    DESTROY = "destroy"
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+_ACTIVE_SQL = text("status IN ('queued', 'running')")
+
+
+class Run(Base):
+    __tablename__ = "runs"
+    __table_args__ = (
+        Index("ix_runs_resource_created", "resource_id", "created_at"),
+        Index("ix_runs_status_created", "status", "created_at"),
+        # At most one active run per resource, enforced by the database so two concurrent requests
+        # cannot both queue one.
+        Index(
+            "uq_runs_one_active_per_resource",
+            "resource_id",
+            unique=True,
+            postgresql_where=_ACTIVE_SQL,
+            sqlite_where=_ACTIVE_SQL,
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    resource_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=RunStatus.QUEUED)
+    created_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    engine: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+    # Outputs as the run left them, sensitive values already removed.
+    outputs: Mapped[dict | None] = mapped_column(JsonType)
+    log_line_count: Mapped[int] = mapped_column(default=0)
+
+
+class RunLogLine(Base):
+    __tablename__ = "run_log_lines"
+    __table_args__ = (Index("uq_run_log_lines_run_seq", "run_id", "seq", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    # 0-based position in the run's log, so a reader can resume from an offset.
+    seq: Mapped[int] = mapped_column(BigInteger)
+    line: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,51 @@
+"""Templates and their immutable versions (a module snapshot plus its parsed interface)."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
+
+
+class Template(Base):
+    __tablename__ = "templates"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    versions: Mapped[list["TemplateVersion"]] = relationship(
+        back_populates="template", order_by="TemplateVersion.created_at.desc()", viewonly=True
+    )
+
+
+class TemplateVersion(Base):
+    __tablename__ = "template_versions"
+    __table_args__ = (
+        UniqueConstraint("template_id", "version", name="uq_template_versions_template_id_version"),
+        Index("ix_template_versions_template_created", "template_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("templates.id", ondelete="RESTRICT"))
+    version: Mapped[str] = mapped_column(String(100))
+    source_url: Mapped[str] = mapped_column(Text)
+    source_ref: Mapped[str | None] = mapped_column(String(300))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    # The commit the ref resolved to when the version was registered (None for a plain directory).
+    source_commit: Mapped[str | None] = mapped_column(String(64))
+    variables: Mapped[list] = mapped_column(JsonType)
+    outputs: Mapped[list] = mapped_column(JsonType)
+    # A tar.gz of the fetched source. Runs use it, so a version never changes after registration and
+    # runs need neither the network nor the repository to still exist.
+    archive: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    template: Mapped[Template] = relationship(back_populates="versions")
