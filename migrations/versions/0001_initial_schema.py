@@ -117,6 +117,7 @@ def upgrade() -> None:
     sa.Column('template_version_id', sa.Uuid(), nullable=False),
     sa.Column('entity_ref', sa.String(length=300), nullable=True),
     sa.Column('variables', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('secret_variables', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('outputs', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),

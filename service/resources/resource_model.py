@@ -31,7 +31,10 @@ class Resource(Base):
         ForeignKey("template_versions.id", ondelete="RESTRICT"), index=True
     )
     entity_ref: Mapped[str | None] = mapped_column(String(300))
+    # Values of the module's non-sensitive variables; the sensitive ones live apart so that nothing that
+    # serialises `variables` can leak them (and so they can be encrypted at rest on their own).
     variables: Mapped[dict] = mapped_column(JsonType, default=dict)
+    secret_variables: Mapped[dict] = mapped_column(JsonType, default=dict)
     # {name: {"value": ..., "sensitive": false}}; sensitive outputs are stored without their value.
     outputs: Mapped[dict] = mapped_column(JsonType, default=dict)
     state: Mapped[str] = mapped_column(String(20), default=State.PROVISION)
@@ -43,6 +46,11 @@ class Resource(Base):
     def transition(self, action: Action) -> None:
         """Move through the state machine; raises InvalidResourceTransition when not allowed."""
         self.state, self.status = resource_states.apply(action, self.state, self.status)
+
+    @property
+    def engine_variables(self) -> dict:
+        """Every value the engine needs, secret ones included. Only runs use this."""
+        return {**self.variables, **self.secret_variables}
 
     def allowed_actions(self) -> list[Action]:
         return resource_states.allowed_actions(self.state, self.status)

@@ -49,3 +49,8 @@ class TemplateVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     template: Mapped[Template] = relationship(back_populates="versions")
+
+    @property
+    def source(self) -> dict:
+        return {"url": self.source_url, "ref": self.source_ref, "path": self.source_path,
+                "commit": self.source_commit}

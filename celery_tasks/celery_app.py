@@ -1,0 +1,51 @@
+"""The Celery app. RabbitMQ (or, on the embedded default, kombu's filesystem transport) only wakes workers:
+the run rows in the database are the record, so every setting here favours 'deliver again' over 'lose'.
+"""
+
+from celery import Celery
+
+from service.config import Settings
+
+
+class InfraCelery(Celery):
+    settings: Settings
+
+
+def make_celery(settings: Settings) -> InfraCelery:
+    app = InfraCelery("infrakitchen", broker=settings.broker_url, include=["celery_tasks.run_task"])
+    app.settings = settings
+    app.conf.update(
+        task_default_queue=settings.run_queue,
+        # Ack after the task body returns: a worker killed mid-run leaves the message for redelivery, and the
+        # compare-and-set claim turns a redelivery of a finished or running run into a no-op.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        task_serializer="json",
+        accept_content=["json"],
+    )
+    if settings.broker_url.startswith("filesystem"):
+        queue_dir = settings.data_dir / "broker"
+        (queue_dir / "processed").mkdir(parents=True, exist_ok=True)
+        app.conf.broker_transport_options = {
+            "data_folder_in": str(queue_dir),
+            "data_folder_out": str(queue_dir),
+            "processed_folder": str(queue_dir / "processed"),
+            "store_processed": False,
+        }
+    return app
+
+
+def publisher(app: Celery):
+    """A `publish(task_name, args)` for service.messaging, with a short retry so a request never hangs."""
+
+    def publish(task_name: str, args: tuple) -> None:
+        app.send_task(
+            task_name, args=list(args), queue=app.settings.run_queue, retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+        )
+
+    return publish

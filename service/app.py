@@ -1,0 +1,81 @@
+"""The Flask app factory: configuration, database, broker publisher, API blueprints, error handling."""
+
+import logging
+import re
+import uuid
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_smorest import Api
+
+from celery_tasks.celery_app import make_celery, publisher
+from service import db, messaging
+from service.audit.audit_view import blp as audit_blp
+from service.auth import auth_guard
+from service.config import Settings, load_settings
+from service.errors import DomainError, handle_domain_error
+from service.health.health_view import blp as health_blp
+from service.resources.resource_view import blp as resources_blp
+from service.runs.run_view import blp as runs_blp
+from service.templates.template_view import blp as templates_blp
+
+log = logging.getLogger(__name__)
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+BLUEPRINTS = (health_blp, templates_blp, resources_blp, runs_blp, audit_blp)
+
+
+def api_config(settings: Settings) -> dict:
+    return {
+        "API_TITLE": "InfraKitchen",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "OPENAPI_REDOC_PATH": "/redoc",
+        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js",
+        "API_SPEC_OPTIONS": {
+            "info": {"description": "Self-service infrastructure: templates, resources, runs and audit."},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearerAuth": []}],
+        },
+        "MAX_MODULE_BYTES": settings.max_module_bytes,
+        "ENGINE_LABEL": Path(settings.engine_binary).name if settings.engine_binary else "embedded",
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies are small JSON documents
+    }
+
+
+def create_app(settings: Settings | None = None, *, bind_database: bool = True) -> Flask:
+    settings = settings or load_settings()
+    app = Flask("infrakitchen")
+    app.config.update(api_config(settings))
+    if bind_database:
+        db.bind(db.make_engine(settings.database_url))
+
+    celery = make_celery(settings)
+    app.extensions["infrakitchen_celery"] = celery
+    messaging.set_publisher(publisher(celery))
+
+    api = Api(app)
+    app.extensions["infrakitchen_api"] = api
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.register_error_handler(DomainError, handle_domain_error)
+    auth_guard.install(app)
+
+    @app.before_request
+    def _request_id():
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+    @app.after_request
+    def _echo_request_id(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+    @app.teardown_appcontext
+    def _end_session(_exc):
+        db.session.remove()
+
+    return app

@@ -1,0 +1,37 @@
+"""Append audit entries inside the caller's transaction, and read them back."""
+
+from flask import g, has_request_context
+
+from service import db
+from service.audit import audit_crud
+from service.audit.audit_model import AuditLog
+from service.auth.principal import Principal
+from service.listing import apply_sort, page_of
+
+SORTS = {"created_at": AuditLog.created_at, "id": AuditLog.id}
+
+
+def record(actor: Principal, action: str, entity_type: str, entity_id, before=None, after=None) -> None:
+    """Add an entry to the open transaction: it commits with the change it describes, or not at all."""
+    request_id = g.get("request_id") if has_request_context() else None
+    audit_crud.add_audit_log(
+        db.session(),
+        AuditLog(
+            actor=actor.subject,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            before=before,
+            after=after,
+            request_id=request_id,
+        ),
+    )
+
+
+@db.unit_of_work
+def list_audit_logs(actor: Principal, filters: dict, sort: str, page: int, page_size: int):
+    """(entries, total), newest first by default. Needs 'audit:read'."""
+    actor.require("audit:read")
+    query = audit_crud.select_audit_logs(**filters)
+    query = apply_sort(query, sort, SORTS, AuditLog.id)
+    return page_of(db.session(), query, page, page_size)

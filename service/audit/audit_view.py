@@ -1,0 +1,24 @@
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.audit import audit_service
+from service.audit.audit_schema import AuditLogQueryArgsSchema, AuditLogSchema
+from service.auth.auth_guard import current_principal
+
+blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-logs", description="The append-only audit trail.")
+
+
+@blp.route("/")
+class AuditLogViews(MethodView):
+    @blp.arguments(AuditLogQueryArgsSchema, location="query")
+    @blp.response(200, AuditLogSchema(many=True))
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List audit entries, newest first"""
+        sort = args.pop("sort")
+        items, total = audit_service.list_audit_logs(
+            current_principal(), args, sort, pagination_parameters.page, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return items

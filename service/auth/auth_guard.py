@@ -1,0 +1,22 @@
+"""Every /api/v1 request is authenticated before it reaches a view, except the few public paths."""
+
+from flask import Flask, g, request
+
+from service.auth import auth_service
+from service.auth.principal import Principal
+
+PUBLIC_PATHS = {"/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/redoc"}
+
+
+def install(app: Flask) -> None:
+    @app.before_request
+    def _authenticate():
+        path = request.path.rstrip("/") or "/"
+        if not path.startswith("/api/v1") or path in PUBLIC_PATHS or request.method == "OPTIONS":
+            return None
+        g.principal = auth_service.authenticate(request.headers.get("Authorization"))
+        return None
+
+
+def current_principal() -> Principal:
+    return g.principal

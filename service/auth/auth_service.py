@@ -1,0 +1,65 @@
+"""Service-account tokens: issue, and turn an Authorization header into a Principal."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from service import db
+from service.auth import auth_crud
+from service.auth.auth_model import ROLES, ServiceAccount
+from service.auth.principal import Principal
+from service.errors import Conflict, Unauthenticated, ValidationFailed
+
+TOKEN_PREFIX = "ik_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
+# Writing last_used_at on every request would turn every read into a write; a minute is precise enough.
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
+def hash_token(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast unsalted digest is safe here (no dictionary to attack).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@db.unit_of_work
+def create_service_account(name: str, role: str, expires_at: datetime | None = None) -> tuple[ServiceAccount, str]:
+    """Create an account; returns (account, token). The token is shown once and only its hash is kept."""
+    if role not in ROLES:
+        raise ValidationFailed(f"unknown role {role!r}", errors={"role": [f"must be one of {', '.join(ROLES)}"]})
+    if not name or len(name) > 200:
+        raise ValidationFailed("name must be 1 to 200 characters", errors={"name": ["1 to 200 characters"]})
+    session = db.session()
+    if auth_crud.get_service_account_by_name(session, name):
+        raise Conflict(f"a service account named {name!r} already exists")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    account = ServiceAccount(
+        name=name, role=role, token_hash=hash_token(token), token_prefix=token[:10], expires_at=expires_at
+    )
+    return auth_crud.add_service_account(session, account), token
+
+
+@db.unit_of_work
+def authenticate(authorization: str | None) -> Principal:
+    """The Principal behind an `Authorization: Bearer <token>` header; raises Unauthenticated."""
+    if not authorization:
+        raise Unauthenticated("missing Authorization header (expected 'Bearer <token>')")
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthenticated("malformed Authorization header (expected 'Bearer <token>')")
+    account = auth_crud.get_service_account_by_hash(db.session(), hash_token(token))
+    # compare_digest keeps the (already hashed) comparison constant-time as a matter of habit.
+    if account is None or not hmac.compare_digest(account.token_hash, hash_token(token)):
+        raise Unauthenticated("invalid token")
+    now = db.utcnow()
+    if account.revoked_at is not None:
+        raise Unauthenticated("token revoked")
+    if account.expires_at is not None and account.expires_at <= now:
+        raise Unauthenticated("token expired")
+    if account.last_used_at is None or now - account.last_used_at > LAST_USED_RESOLUTION:
+        account.last_used_at = now
+    return principal_of(account)
+
+
+def principal_of(account: ServiceAccount) -> Principal:
+    return Principal(subject=f"service-account:{account.name}", kind="service_account", role=account.role)

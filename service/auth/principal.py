@@ -1,0 +1,30 @@
+"""Who is asking, and what their role lets them do."""
+
+from dataclasses import dataclass
+
+from service.errors import PermissionDenied
+
+# A role is a set of permissions; later issues add ownership on top of these.
+ROLE_PERMISSIONS = {
+    "admin": {"read", "resources:write", "resources:approve", "templates:write", "audit:read", "admin"},
+    "platform": {"read", "resources:write", "resources:approve", "templates:write", "audit:read"},
+    "member": {"read", "resources:write"},
+    "viewer": {"read"},
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str  # e.g. "service-account:ci-bot", "user:default/alice", "system:worker"
+    kind: str  # "service_account", "system"
+    role: str
+
+    def can(self, permission: str) -> bool:
+        return permission in ROLE_PERMISSIONS.get(self.role, ())
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(f"role '{self.role}' may not do this (needs '{permission}')")
+
+
+SYSTEM = Principal(subject="system:worker", kind="system", role="admin")

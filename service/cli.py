@@ -1,0 +1,119 @@
+"""`infrakitchen`: serve the API, run a worker, migrate, issue tokens, or start a whole demo."""
+
+import logging
+import sys
+from datetime import UTC, datetime, timedelta
+
+import click
+
+from service.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("infrakitchen")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _prepare(settings: Settings) -> None:
+    """On the embedded default the schema is created on first start; PostgreSQL is migrated explicitly."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.embedded:
+        from service.migrate import upgrade
+
+        log.warning("embedded default: SQLite and a local queue under %s (not for production)", settings.data_dir)
+        upgrade(settings.database_url)
+
+
+@click.group()
+def main() -> None:
+    """InfraKitchen: self-service infrastructure from OpenTofu templates."""
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date (safe to run again)."""
+    from service.migrate import upgrade
+
+    settings = _settings()
+    _logging(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    click.echo("database schema is up to date")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7777, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="Server processes.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per process.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the REST API."""
+    from service.server import run_server
+
+    settings = _settings()
+    _logging(settings)
+    _prepare(settings)
+    run_server(settings, host, port, workers, threads)
+
+
+@main.command()
+@click.option("--concurrency", default=2, show_default=True, type=int, help="Runs at once.")
+def worker(concurrency: int) -> None:
+    """Run a worker that executes runs with the IaC engine."""
+    from service.worker import run_worker
+
+    settings = _settings()
+    _logging(settings)
+    _prepare(settings)
+    run_worker(settings, concurrency)
+
+
+@main.group()
+def token() -> None:
+    """Service-account tokens."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="A unique name for the account.")
+@click.option("--role", required=True, type=click.Choice(["admin", "platform", "member", "viewer"]))
+@click.option("--expires-in-days", type=click.IntRange(min=1), help="Expire the token after this many days.")
+def token_create(name: str, role: str, expires_in_days: int | None) -> None:
+    """Create a service account and print its token (shown only this once)."""
+    from service import db
+    from service.auth import auth_service
+    from service.errors import DomainError
+
+    settings = _settings()
+    _prepare(settings)
+    db.bind(db.make_engine(settings.database_url))
+    expires_at = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
+    try:
+        _, secret = auth_service.create_service_account(name, role, expires_at)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(secret)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7777, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Start everything (worker + API) with a demo template, resource and provision run."""
+    from service.demo import run_demo
+
+    settings = _settings()
+    _logging(settings)
+    _prepare(settings)
+    run_demo(settings, host, port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

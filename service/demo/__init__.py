@@ -1,0 +1,72 @@
+"""`infrakitchen demo`: a worker, the API, and a demo template provisioned end to end."""
+
+import atexit
+import logging
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from service import db
+from service.auth import auth_service
+from service.auth.principal import Principal
+from service.config import Settings
+from service.resources import resource_service
+from service.server import run_server
+from service.templates import template_service
+from service.templates.module_source import ModuleSource
+
+log = logging.getLogger(__name__)
+DEMO_MODULE = Path(__file__).resolve().parent / "modules" / "hello"
+
+
+def _start_worker() -> subprocess.Popen:
+    worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"])
+    atexit.register(worker.terminate)
+    return worker
+
+
+def _seed(settings: Settings, actor: Principal):
+    """The demo template (registered once) and a resource provisioned from it."""
+    template = template_service.find_template(actor, "hello-world")
+    if template is None:
+        template = template_service.create_template(
+            actor, "hello-world", "Greets someone, using only built-in providers (works offline)."
+        )
+        template_service.create_version(
+            actor, template.id, "1.0.0", ModuleSource(url=str(DEMO_MODULE)), settings.max_module_bytes
+        )
+    name = f"demo-{secrets.token_hex(3)}"
+    resource = resource_service.create_resource(
+        actor, name, template.id, {"name": "world", "replicas": 2, "api_key": secrets.token_hex(8)},
+        entity_ref="component:default/demo",
+    )
+    run = resource_service.provision(actor, resource.id)
+    return resource, run
+
+
+def run_demo(settings: Settings, host: str, port: int) -> None:
+    db.bind(db.make_engine(settings.database_url))
+    from service.app import create_app
+
+    create_app(settings, bind_database=False)  # installs the message publisher used below
+    _start_worker()
+    account, token = auth_service.create_service_account(f"demo-admin-{secrets.token_hex(3)}", "admin")
+    actor = auth_service.principal_of(account)
+    resource, run = _seed(settings, actor)
+    base = f"http://{host}:{port}/api/v1"
+    click.echo(f"""
+InfraKitchen demo ({'embedded: SQLite + local queue' if settings.embedded else 'PostgreSQL + broker'}, \
+engine: {settings.engine_label})
+
+  admin token (shown once):  {token}
+  API docs:                  {base}/docs
+  demo resource:             {base}/resources/{resource.id}
+  its provision run log:     {base}/runs/{run.id}/logs
+
+  export TOKEN={token}
+  curl -s -H "Authorization: Bearer $TOKEN" {base}/resources/{resource.id}
+""")
+    run_server(settings, host, port, workers=1, threads=8)

@@ -1,0 +1,42 @@
+"""Celery messages are sent after the transaction that made them necessary commits, never before.
+
+PostgreSQL is the record; a message only wakes a worker. Sending inside the transaction could wake a
+worker before the run row is visible, or announce a run that then rolls back.
+"""
+
+import logging
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from service import db
+
+log = logging.getLogger(__name__)
+EXECUTE_RUN = "infrakitchen.execute_run"
+_publisher = None
+
+
+def set_publisher(publish) -> None:
+    """`publish(task_name, args)`; installed by the app factory and the worker (see celery_tasks)."""
+    global _publisher
+    _publisher = publish
+
+
+def send_after_commit(task_name: str, *args) -> None:
+    db.session().info.setdefault("outbox", []).append((task_name, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _flush_outbox(session: Session) -> None:
+    outbox = session.info.pop("outbox", [])
+    for task_name, args in outbox:
+        try:
+            _publisher(task_name, args)
+        except Exception:
+            # The row is committed, so nothing is lost: the run stays queued until it is published again.
+            log.warning("could not publish %s%s; it stays queued", task_name, args, exc_info=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_outbox(session: Session) -> None:
+    session.info.pop("outbox", None)

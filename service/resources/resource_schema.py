@@ -1,0 +1,81 @@
+import marshmallow as ma
+
+from service.resources.resource_states import USER_ACTIONS, State, Status
+from service.resources.variable_values import MASK
+from service.schemas import sort_field
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
+# Backstage entity refs: kind:namespace/name (namespace optional), e.g. component:default/checkout.
+ENTITY_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*:([A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+class ResourceCreateSchema(ma.Schema):
+    name = ma.fields.String(
+        required=True, validate=ma.validate.Regexp(NAME_PATTERN, error="letters, digits and . _ - (at most 200)")
+    )
+    template_id = ma.fields.UUID(required=True)
+    template_version_id = ma.fields.UUID(
+        metadata={"description": "Defaults to the template's newest version."}
+    )
+    variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    entity_ref = ma.fields.String(
+        validate=[
+            ma.validate.Length(max=300),
+            ma.validate.Regexp(ENTITY_REF_PATTERN, error="expected kind:namespace/name"),
+        ],
+        metadata={"description": "The Backstage catalog entity this resource belongs to."},
+    )
+
+
+class ResourceSchema(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+    state = ma.fields.String(metadata={"enum": [s.value for s in State]})
+    status = ma.fields.String(metadata={"enum": [s.value for s in Status]})
+    variables = ma.fields.Method("_variables", metadata={"description": "Sensitive values are masked."})
+    outputs = ma.fields.Method(
+        "_outputs", metadata={"description": "{name: {value, sensitive}}; sensitive values are masked."}
+    )
+    template_id = ma.fields.UUID()
+    template_version_id = ma.fields.UUID()
+    entity_ref = ma.fields.String(allow_none=True)
+    created_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+    def _variables(self, resource) -> dict:
+        return {**resource.variables, **{name: MASK for name in resource.secret_variables}}
+
+    def _outputs(self, resource) -> dict:
+        return masked_outputs(resource.outputs)
+
+
+def masked_outputs(outputs: dict | None) -> dict | None:
+    if outputs is None:
+        return None
+    return {name: {"sensitive": bool(item.get("sensitive")),
+                   "value": MASK if item.get("sensitive") else item.get("value")}
+            for name, item in outputs.items()}
+
+
+class ResourceQueryArgsSchema(ma.Schema):
+    entity_ref = ma.fields.String(metadata={"description": "Only resources of this catalog entity."})
+    state = ma.fields.String(validate=ma.validate.OneOf([s.value for s in State]))
+    status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in Status]))
+    template_id = ma.fields.UUID()
+    name = ma.fields.String(metadata={"description": "Only resources whose name starts with this text."})
+    sort = sort_field("-created_at", ["name", "created_at", "updated_at", "state", "status"])
+
+
+class ResourceActionsSchema(ma.Schema):
+    resource_id = ma.fields.UUID()
+    state = ma.fields.String()
+    status = ma.fields.String()
+    actions = ma.fields.List(
+        ma.fields.String(metadata={"enum": [a.value for a in USER_ACTIONS]}),
+        metadata={"description": "What this caller may do now."},
+    )
+
+
+class RejectSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(1, 2000))

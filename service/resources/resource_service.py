@@ -1,0 +1,191 @@
+"""Resources: creation with validated variables, the user actions of the state machine, run outcomes."""
+
+import uuid
+
+from service import db
+from service.audit import audit_service
+from service.auth.principal import Principal
+from service.errors import Conflict, NotFound
+from service.listing import apply_sort, page_of
+from service.resources import resource_crud, variable_values
+from service.resources.resource_model import Resource
+from service.resources.resource_states import Action, State, Status
+from service.runs import run_service
+from service.runs.run_model import Run, RunKind
+from service.templates import template_service
+
+SORTS = {"name": Resource.name, "created_at": Resource.created_at, "updated_at": Resource.updated_at,
+         "state": Resource.state, "status": Resource.status}
+# Which permission each user action needs.
+ACTION_PERMISSIONS = {
+    Action.APPROVE: "resources:approve",
+    Action.REJECT: "resources:approve",
+    Action.PROVISION: "resources:write",
+    Action.DESTROY: "resources:write",
+    Action.DELETE: "resources:write",
+    Action.RECREATE: "resources:write",
+}
+
+
+class ResourceNotFound(NotFound):
+    def __init__(self, resource_id):
+        super().__init__(f"resource {resource_id} not found")
+
+
+def snapshot(resource: Resource) -> dict:
+    """What the audit log keeps of a resource: no secret values."""
+    return {
+        "name": resource.name,
+        "state": resource.state,
+        "status": resource.status,
+        "entity_ref": resource.entity_ref,
+        "template_version_id": str(resource.template_version_id),
+        "variables": variable_values.masked(resource.variables, resource.secret_variables),
+    }
+
+
+@db.unit_of_work
+def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variables: dict,
+                    template_version_id: uuid.UUID | None = None, entity_ref: str | None = None) -> Resource:
+    """The new resource in state provision; raises ValidationFailed (422), Conflict (name taken)."""
+    actor.require("resources:write")
+    version = template_service.resolve_version(actor, template_id, template_version_id)
+    plain, secret = variable_values.validate(version.variables, variables)
+    session = db.session()
+    if resource_crud.find_by_name(session, entity_ref, name):
+        scope = f"entity {entity_ref}" if entity_ref else "resources without an entity"
+        raise Conflict(f"a resource named {name!r} already exists for {scope}")
+    requires_approval = template_service.get_template(actor, template_id).requires_approval
+    resource = resource_crud.add_resource(
+        session,
+        Resource(
+            name=name,
+            template_id=template_id,
+            template_version_id=version.id,
+            entity_ref=entity_ref,
+            variables=plain,
+            secret_variables=secret,
+            outputs={},
+            state=State.PROVISION,
+            status=Status.APPROVAL_PENDING if requires_approval else Status.READY,
+            created_by=actor.subject,
+        ),
+    )
+    audit_service.record(actor, "resource.create", "resource", resource.id, after=snapshot(resource))
+    return resource
+
+
+@db.unit_of_work
+def get_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
+    actor.require("read")
+    resource = resource_crud.get_resource(db.session(), resource_id)
+    if resource is None:
+        raise ResourceNotFound(resource_id)
+    return resource
+
+
+@db.unit_of_work
+def list_resources(actor: Principal, filters: dict, sort: str, page: int, page_size: int):
+    """(resources, total) matching the filters."""
+    actor.require("read")
+    query = apply_sort(resource_crud.select_resources(**filters), sort, SORTS, Resource.id)
+    return page_of(db.session(), query, page, page_size)
+
+
+@db.unit_of_work
+def allowed_actions(actor: Principal, resource_id: uuid.UUID) -> list[Action]:
+    """The actions the state machine allows now that this caller's role permits."""
+    resource = get_resource(actor, resource_id)
+    return [a for a in resource.allowed_actions() if actor.can(ACTION_PERMISSIONS[a])]
+
+
+def _locked(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resource:
+    actor.require(ACTION_PERMISSIONS[action])
+    resource = resource_crud.get_resource_for_update(db.session(), resource_id)
+    if resource is None:
+        raise ResourceNotFound(resource_id)
+    return resource
+
+
+def _act(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resource:
+    """Lock, move through the state machine, audit: the three steps of every state change."""
+    resource = _locked(actor, resource_id, action)
+    before = snapshot(resource)
+    resource.transition(action)
+    resource.updated_at = db.utcnow()
+    audit_service.record(actor, f"resource.{action}", "resource", resource.id, before=before, after=snapshot(resource))
+    return resource
+
+
+@db.unit_of_work
+def provision(actor: Principal, resource_id: uuid.UUID) -> Run:
+    """The queued provision run; raises InvalidResourceTransition (409) when not allowed now."""
+    resource = _act(actor, resource_id, Action.PROVISION)
+    return run_service.queue_run(actor, resource, RunKind.PROVISION)
+
+
+@db.unit_of_work
+def destroy(actor: Principal, resource_id: uuid.UUID) -> Run:
+    """The queued destroy run; raises InvalidResourceTransition (409) when not allowed now."""
+    resource = _act(actor, resource_id, Action.DESTROY)
+    return run_service.queue_run(actor, resource, RunKind.DESTROY)
+
+
+@db.unit_of_work
+def approve(actor: Principal, resource_id: uuid.UUID) -> Resource:
+    return _act(actor, resource_id, Action.APPROVE)
+
+
+@db.unit_of_work
+def reject(actor: Principal, resource_id: uuid.UUID, reason: str) -> Resource:
+    resource = _act(actor, resource_id, Action.REJECT)
+    audit_service.record(actor, "resource.reject.reason", "resource", resource.id, after={"reason": reason})
+    return resource
+
+
+@db.unit_of_work
+def recreate(actor: Principal, resource_id: uuid.UUID) -> Resource:
+    resource = _act(actor, resource_id, Action.RECREATE)
+    resource.outputs = {}
+    return resource
+
+
+@db.unit_of_work
+def delete_resource(actor: Principal, resource_id: uuid.UUID) -> None:
+    """Remove the record (runs, logs and state go with it; the audit log stays)."""
+    resource = _act(actor, resource_id, Action.DELETE)
+    resource_crud.delete_resource(db.session(), resource)
+
+
+# --- called by the run service as a run moves -------------------------------------------------------
+
+@db.unit_of_work
+def mark_run_started(resource_id: uuid.UUID) -> Resource:
+    resource = resource_crud.get_resource_for_update(db.session(), resource_id)
+    resource.transition(Action.RUN_STARTED)
+    resource.updated_at = db.utcnow()
+    return resource
+
+
+@db.unit_of_work
+def mark_run_finished(actor: Principal, resource_id: uuid.UUID, succeeded: bool, outputs: dict | None) -> Resource:
+    resource = resource_crud.get_resource_for_update(db.session(), resource_id)
+    before = snapshot(resource)
+    resource.transition(Action.RUN_SUCCEEDED if succeeded else Action.RUN_FAILED)
+    if succeeded and outputs is not None:
+        resource.outputs = outputs
+    resource.updated_at = db.utcnow()
+    audit_service.record(actor, "resource.run_succeeded" if succeeded else "resource.run_failed", "resource",
+                         resource.id, before=before, after=snapshot(resource))
+    return resource
+
+
+@db.unit_of_work
+def load_tf_state(resource_id: uuid.UUID) -> bytes | None:
+    row = resource_crud.get_tf_state(db.session(), resource_id)
+    return None if row is None else row.body
+
+
+@db.unit_of_work
+def save_tf_state(resource_id: uuid.UUID, body: bytes, serial: int) -> None:
+    resource_crud.put_tf_state(db.session(), resource_id, body, serial)

@@ -1,0 +1,131 @@
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.auth.auth_guard import current_principal
+from service.resources import resource_service
+from service.resources.resource_schema import (
+    RejectSchema,
+    ResourceActionsSchema,
+    ResourceCreateSchema,
+    ResourceQueryArgsSchema,
+    ResourceSchema,
+)
+from service.runs import run_service
+from service.runs.run_schema import RunQueryArgsSchema, RunSchema
+
+blp = Blueprint("resources", __name__, url_prefix="/api/v1/resources",
+                description="Resources: template instances, and the actions that move them through their states.")
+
+
+@blp.route("/")
+class ResourceViews(MethodView):
+    @blp.arguments(ResourceQueryArgsSchema, location="query")
+    @blp.response(200, ResourceSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List resources"""
+        sort = args.pop("sort")
+        items, total = resource_service.list_resources(
+            current_principal(), args, sort, pagination_parameters.page, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return items
+
+    @blp.arguments(ResourceCreateSchema)
+    @blp.response(201, ResourceSchema)
+    @blp.alt_response(409, "CONFLICT")
+    @blp.alt_response(404, "NOT_FOUND")
+    def post(self, data):
+        """Create a resource from a template version"""
+        return resource_service.create_resource(current_principal(), **data)
+
+
+@blp.route("/<uuid:resource_id>")
+class ResourceByIdViews(MethodView):
+    @blp.response(200, ResourceSchema)
+    @blp.alt_response(404, "NOT_FOUND")
+    def get(self, resource_id: uuid.UUID):
+        """Get a resource"""
+        return resource_service.get_resource(current_principal(), resource_id)
+
+    @blp.response(204)
+    @blp.alt_response(404, "NOT_FOUND")
+    @blp.alt_response(409, "CONFLICT")
+    def delete(self, resource_id: uuid.UUID):
+        """Delete a resource's record (only when destroyed, or never provisioned)"""
+        resource_service.delete_resource(current_principal(), resource_id)
+
+
+@blp.route("/<uuid:resource_id>/actions")
+@blp.response(200, ResourceActionsSchema)
+@blp.alt_response(404, "NOT_FOUND")
+def get_resource_actions(resource_id: uuid.UUID):
+    """List the actions the caller may take on a resource now"""
+    actor = current_principal()
+    actions = resource_service.allowed_actions(actor, resource_id)
+    resource = resource_service.get_resource(actor, resource_id)
+    return {"resource_id": resource.id, "state": resource.state, "status": resource.status, "actions": actions}
+
+
+@blp.route("/<uuid:resource_id>/provision", methods=["POST"])
+@blp.response(202, RunSchema)
+@blp.alt_response(404, "NOT_FOUND")
+@blp.alt_response(409, "CONFLICT")
+def provision_resource(resource_id: uuid.UUID):
+    """Queue a run that applies the resource's module"""
+    return resource_service.provision(current_principal(), resource_id)
+
+
+@blp.route("/<uuid:resource_id>/destroy", methods=["POST"])
+@blp.response(202, RunSchema)
+@blp.alt_response(404, "NOT_FOUND")
+@blp.alt_response(409, "CONFLICT")
+def destroy_resource(resource_id: uuid.UUID):
+    """Queue a run that destroys the resource's infrastructure"""
+    return resource_service.destroy(current_principal(), resource_id)
+
+
+@blp.route("/<uuid:resource_id>/approve", methods=["POST"])
+@blp.response(200, ResourceSchema)
+@blp.alt_response(404, "NOT_FOUND")
+@blp.alt_response(409, "CONFLICT")
+def approve_resource(resource_id: uuid.UUID):
+    """Approve a resource waiting for approval"""
+    return resource_service.approve(current_principal(), resource_id)
+
+
+@blp.route("/<uuid:resource_id>/reject", methods=["POST"])
+@blp.arguments(RejectSchema)
+@blp.response(200, ResourceSchema)
+@blp.alt_response(404, "NOT_FOUND")
+@blp.alt_response(409, "CONFLICT")
+def reject_resource(data, resource_id: uuid.UUID):
+    """Reject a resource waiting for approval"""
+    return resource_service.reject(current_principal(), resource_id, data["reason"])
+
+
+@blp.route("/<uuid:resource_id>/recreate", methods=["POST"])
+@blp.response(200, ResourceSchema)
+@blp.alt_response(404, "NOT_FOUND")
+@blp.alt_response(409, "CONFLICT")
+def recreate_resource(resource_id: uuid.UUID):
+    """Make a destroyed resource ready to provision again"""
+    return resource_service.recreate(current_principal(), resource_id)
+
+
+@blp.route("/<uuid:resource_id>/runs")
+@blp.arguments(RunQueryArgsSchema, location="query")
+@blp.response(200, RunSchema(many=True))
+@blp.alt_response(404, "NOT_FOUND")
+@blp.paginate()
+def list_resource_runs(args, resource_id: uuid.UUID, pagination_parameters):
+    """List a resource's runs, newest first"""
+    sort = args.pop("sort")
+    items, total = run_service.list_runs(
+        current_principal(), {**args, "resource_id": resource_id}, sort, pagination_parameters.page,
+        pagination_parameters.page_size,
+    )
+    pagination_parameters.item_count = total
+    return items

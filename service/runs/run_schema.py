@@ -1,0 +1,51 @@
+import marshmallow as ma
+
+from service.resources.resource_schema import masked_outputs
+from service.runs.run_model import RunKind, RunStatus
+from service.schemas import sort_field
+
+
+class RunSchema(ma.Schema):
+    id = ma.fields.UUID()
+    resource_id = ma.fields.UUID()
+    kind = ma.fields.String(metadata={"enum": [k.value for k in RunKind]})
+    status = ma.fields.String(metadata={"enum": [s.value for s in RunStatus]})
+    created_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    started_at = ma.fields.DateTime(allow_none=True)
+    finished_at = ma.fields.DateTime(allow_none=True)
+    duration_seconds = ma.fields.Method("_duration", allow_none=True)
+    worker = ma.fields.String(allow_none=True)
+    engine = ma.fields.String(allow_none=True)
+    error = ma.fields.String(allow_none=True)
+    outputs = ma.fields.Method("_outputs", allow_none=True)
+    log_line_count = ma.fields.Integer()
+
+    def _duration(self, run):
+        if run.started_at is None or run.finished_at is None:
+            return None
+        return round((run.finished_at - run.started_at).total_seconds(), 3)
+
+    def _outputs(self, run):
+        return masked_outputs(run.outputs)
+
+
+class RunQueryArgsSchema(ma.Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in RunStatus]))
+    kind = ma.fields.String(validate=ma.validate.OneOf([k.value for k in RunKind]))
+    sort = sort_field("-created_at", ["created_at", "status", "kind"])
+
+
+class RunLogQueryArgsSchema(ma.Schema):
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=2**62),
+                               metadata={"description": "Index of the first line to return."})
+    limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(min=1, max=5000))
+
+
+class RunLogSchema(ma.Schema):
+    run_id = ma.fields.UUID()
+    run_status = ma.fields.String()
+    offset = ma.fields.Integer()
+    next_offset = ma.fields.Integer(metadata={"description": "Ask again from here for more lines."})
+    complete = ma.fields.Boolean(metadata={"description": "The run has finished and no lines follow."})
+    lines = ma.fields.List(ma.fields.String())

@@ -1,0 +1,142 @@
+"""Runs: queued with the state change that asks for them, claimed once, executed with no transaction open."""
+
+import json
+import logging
+import socket
+import uuid
+from dataclasses import dataclass
+
+from service import db, messaging
+from service.audit import audit_service
+from service.auth.principal import SYSTEM, Principal
+from service.config import Settings
+from service.engine import engine_run
+from service.engine.masking import Masker
+from service.errors import NotFound
+from service.listing import apply_sort, page_of
+from service.resources import resource_service
+from service.runs import run_crud
+from service.runs.run_log_writer import RunLogWriter
+from service.runs.run_model import Run, RunKind, RunLogLine, RunStatus
+from service.templates import template_service
+
+log = logging.getLogger(__name__)
+SORTS = {"created_at": Run.created_at, "status": Run.status, "kind": Run.kind}
+
+
+class RunNotFound(NotFound):
+    def __init__(self, run_id):
+        super().__init__(f"run {run_id} not found")
+
+
+def queue_run(actor: Principal, resource, kind: RunKind) -> Run:
+    """A queued run row in the caller's transaction; its message is sent only after commit."""
+    run = run_crud.add_run(db.session(), Run(resource_id=resource.id, kind=kind, created_by=actor.subject))
+    audit_service.record(actor, "run.queue", "run", run.id, after={"resource_id": str(resource.id), "kind": kind})
+    messaging.send_after_commit(messaging.EXECUTE_RUN, str(run.id))
+    return run
+
+
+@db.unit_of_work
+def get_run(actor: Principal, run_id: uuid.UUID) -> Run:
+    actor.require("read")
+    run = run_crud.get_run(db.session(), run_id)
+    if run is None:
+        raise RunNotFound(run_id)
+    return run
+
+
+@db.unit_of_work
+def list_runs(actor: Principal, filters: dict, sort: str, page: int, page_size: int):
+    """(runs, total); with a resource_id filter, raises ResourceNotFound for an unknown resource."""
+    actor.require("read")
+    if filters.get("resource_id"):
+        resource_service.get_resource(actor, filters["resource_id"])
+    query = apply_sort(run_crud.select_runs(**filters), sort, SORTS, Run.id)
+    return page_of(db.session(), query, page, page_size)
+
+
+@db.unit_of_work
+def list_log_lines(actor: Principal, run_id: uuid.UUID, offset: int, limit: int) -> tuple[list[RunLogLine], Run]:
+    """(lines from `offset`, the run); lines are already masked."""
+    run = get_run(actor, run_id)
+    return list(db.session().scalars(run_crud.select_log_lines(run_id, offset, limit))), run
+
+
+# --- the worker side ----------------------------------------------------------------------------------
+
+@dataclass
+class _ClaimedRun:
+    run_id: uuid.UUID
+    resource_id: uuid.UUID
+    job: engine_run.EngineJob
+    masker: Masker
+
+
+def execute_run(run_id: uuid.UUID, settings: Settings) -> bool:
+    """Claim and run one run. False when there was nothing to claim (a duplicate or stale message)."""
+    claimed = _claim(run_id, settings)
+    if claimed is None:
+        log.info("run %s: nothing to claim (already taken or gone)", run_id)
+        return False
+    with RunLogWriter(run_id, claimed.masker) as writer:
+        try:
+            result = engine_run.run_job(claimed.job, settings, str(run_id), writer.write)
+        except Exception as error:  # a bug or broken archive must still end the run, not leave it running
+            log.exception("run %s crashed", run_id)
+            result = engine_run.EngineResult(succeeded=False, error=f"internal error: {type(error).__name__}")
+    _finish(claimed, result, writer.line_count)
+    return True
+
+
+@db.unit_of_work
+def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
+    session = db.session()
+    if not run_crud.claim_run(session, run_id, socket.gethostname(), settings.engine_label, db.utcnow()):
+        return None
+    run = run_crud.get_run(session, run_id)
+    session.refresh(run)
+    resource = resource_service.mark_run_started(run.resource_id)
+    module = template_service.module_for_run(resource.template_version_id)
+    job = engine_run.EngineJob(
+        kind=run.kind,
+        archive=module.archive,
+        module_path=module.path,
+        variables=resource.engine_variables,
+        state=resource_service.load_tf_state(resource.id),
+    )
+    masker = Masker(resource.secret_variables.values())
+    return _ClaimedRun(run_id=run.id, resource_id=resource.id, job=job, masker=masker)
+
+
+def stored_outputs(raw: dict | None) -> dict | None:
+    """Outputs as the platform keeps them: sensitive ones without their value."""
+    if raw is None:
+        return None
+    return {
+        name: {"sensitive": True} if item.get("sensitive") else {"sensitive": False, "value": item.get("value")}
+        for name, item in raw.items()
+    }
+
+
+@db.unit_of_work
+def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: int) -> None:
+    session = db.session()
+    if result.state is not None:
+        resource_service.save_tf_state(claimed.resource_id, result.state, _serial(result.state))
+    run = run_crud.get_run(session, claimed.run_id)
+    outputs = stored_outputs(result.outputs)
+    run.status = RunStatus.SUCCEEDED if result.succeeded else RunStatus.FAILED
+    run.finished_at = db.utcnow()
+    run.error = claimed.masker(result.error) if result.error else None
+    run.outputs = outputs
+    run.log_line_count = line_count
+    resource_service.mark_run_finished(SYSTEM, claimed.resource_id, result.succeeded, outputs)
+    audit_service.record(SYSTEM, f"run.{run.status}", "run", run.id, after={"error": run.error})
+
+
+def _serial(state: bytes) -> int:
+    try:
+        return int(json.loads(state).get("serial", 0))
+    except (ValueError, AttributeError, TypeError):
+        return 0  # OpenTofu-encrypted state has no readable serial

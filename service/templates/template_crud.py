@@ -1,0 +1,56 @@
+import uuid
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from service.templates.template_model import Template, TemplateVersion
+
+
+def get_template(session: Session, template_id: uuid.UUID) -> Template | None:
+    return session.get(Template, template_id)
+
+
+def get_template_by_name(session: Session, name: str) -> Template | None:
+    return session.scalar(select(Template).where(Template.name == name))
+
+
+def select_templates(name: str | None = None) -> Select:
+    query = select(Template)
+    if name:
+        query = query.where(Template.name.contains(name, autoescape=True))
+    return query
+
+
+def add_template(session: Session, template: Template) -> Template:
+    session.add(template)
+    session.flush()  # need template.id for the audit entry
+    return template
+
+
+def get_version(session: Session, version_id: uuid.UUID) -> TemplateVersion | None:
+    return session.get(TemplateVersion, version_id)
+
+
+def get_version_by_name(session: Session, template_id: uuid.UUID, version: str) -> TemplateVersion | None:
+    return session.scalar(
+        select(TemplateVersion).where(TemplateVersion.template_id == template_id, TemplateVersion.version == version)
+    )
+
+
+def get_latest_version(session: Session, template_id: uuid.UUID) -> TemplateVersion | None:
+    return session.scalar(
+        select(TemplateVersion)
+        .where(TemplateVersion.template_id == template_id)
+        .order_by(TemplateVersion.created_at.desc(), TemplateVersion.id.desc())
+        .limit(1)
+    )
+
+
+def select_versions(template_id: uuid.UUID) -> Select:
+    return select(TemplateVersion).where(TemplateVersion.template_id == template_id)
+
+
+def add_version(session: Session, version: TemplateVersion) -> TemplateVersion:
+    session.add(version)
+    session.flush()  # need version.id for the audit entry
+    return version

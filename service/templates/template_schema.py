@@ -1,0 +1,79 @@
+import marshmallow as ma
+
+from service.schemas import sort_field
+
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$"
+
+
+class TemplateSchema(ma.Schema):
+    id = ma.fields.UUID(dump_only=True)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=10_000))
+    requires_approval = ma.fields.Boolean(
+        load_default=False, metadata={"description": "New resources wait for an approver before provisioning."}
+    )
+    created_by = ma.fields.String(dump_only=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+
+class TemplateQueryArgsSchema(ma.Schema):
+    name = ma.fields.String(metadata={"description": "Only templates whose name contains this text."})
+    sort = sort_field("name", ["name", "created_at"])
+
+
+class SourceSchema(ma.Schema):
+    url = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(1, 2000),
+        metadata={"description": "Git URL (https, ssh, file://) or an absolute local path to a repository or "
+                                 "directory. Credentials in the URL are used once and never stored."},
+    )
+    ref = ma.fields.String(
+        validate=ma.validate.Length(1, 300),
+        metadata={"description": "Branch, tag or commit; default branch if absent."},
+    )
+    path = ma.fields.String(
+        validate=ma.validate.Length(1, 1000), metadata={"description": "Module directory inside the repository."}
+    )
+    commit = ma.fields.String(dump_only=True, metadata={"description": "The commit the ref resolved to."})
+
+
+class VariableSchema(ma.Schema):
+    name = ma.fields.String()
+    type = ma.fields.String(metadata={"description": "The type constraint in Terraform syntax."})
+    type_spec = ma.fields.Dict(metadata={"description": "The type constraint as structured data."})
+    default = ma.fields.Raw(allow_none=True)
+    required = ma.fields.Boolean()
+    description = ma.fields.String(allow_none=True)
+    sensitive = ma.fields.Boolean()
+    nullable = ma.fields.Boolean()
+
+
+class OutputSchema(ma.Schema):
+    name = ma.fields.String()
+    description = ma.fields.String(allow_none=True)
+    sensitive = ma.fields.Boolean()
+
+
+class TemplateVersionCreateSchema(ma.Schema):
+    version = ma.fields.String(
+        required=True,
+        validate=ma.validate.Regexp(VERSION_PATTERN, error="letters, digits and . _ + - (at most 100)"),
+    )
+    source = ma.fields.Nested(SourceSchema, required=True)
+
+
+class TemplateVersionSchema(ma.Schema):
+    id = ma.fields.UUID()
+    template_id = ma.fields.UUID()
+    version = ma.fields.String()
+    source = ma.fields.Nested(SourceSchema)
+    variables = ma.fields.List(ma.fields.Nested(VariableSchema))
+    outputs = ma.fields.List(ma.fields.Nested(OutputSchema))
+    created_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class TemplateVersionQueryArgsSchema(ma.Schema):
+    sort = sort_field("-created_at", ["version", "created_at"])

@@ -1,0 +1,187 @@
+"""Templates and versions: registering a module from its source and exposing its interface."""
+
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from service import db
+from service.audit import audit_service
+from service.auth.principal import Principal
+from service.errors import Conflict, NotFound, ValidationFailed
+from service.listing import apply_sort, page_of
+from service.templates import module_archive, template_crud
+from service.templates.module_parser import ModuleParseError, parse_module
+from service.templates.module_source import ModuleSource, ModuleSourceError, fetch_module
+from service.templates.template_model import Template, TemplateVersion
+
+TEMPLATE_SORTS = {"name": Template.name, "created_at": Template.created_at}
+VERSION_SORTS = {"version": TemplateVersion.version, "created_at": TemplateVersion.created_at}
+
+
+class TemplateNotFound(NotFound):
+    def __init__(self, template_id):
+        super().__init__(f"template {template_id} not found")
+
+
+class TemplateVersionNotFound(NotFound):
+    def __init__(self, version_id):
+        super().__init__(f"template version {version_id} not found")
+
+
+class InvalidModule(ValidationFailed):
+    """The source could not be fetched or its module does not parse."""
+
+
+def template_snapshot(template: Template) -> dict:
+    return {"name": template.name, "description": template.description,
+            "requires_approval": template.requires_approval}
+
+
+@db.unit_of_work
+def create_template(actor: Principal, name: str, description: str = "", requires_approval: bool = False) -> Template:
+    """The new template; raises Conflict when the name is taken."""
+    actor.require("templates:write")
+    session = db.session()
+    if template_crud.get_template_by_name(session, name):
+        raise Conflict(f"a template named {name!r} already exists")
+    template = template_crud.add_template(
+        session,
+        Template(name=name, description=description, requires_approval=requires_approval, created_by=actor.subject),
+    )
+    audit_service.record(actor, "template.create", "template", template.id, after=template_snapshot(template))
+    return template
+
+
+@db.unit_of_work
+def get_template(actor: Principal, template_id: uuid.UUID) -> Template:
+    actor.require("read")
+    template = template_crud.get_template(db.session(), template_id)
+    if template is None:
+        raise TemplateNotFound(template_id)
+    return template
+
+
+@db.unit_of_work
+def find_template(actor: Principal, name: str) -> Template | None:
+    actor.require("read")
+    return template_crud.get_template_by_name(db.session(), name)
+
+
+@db.unit_of_work
+def list_templates(actor: Principal, name: str | None, sort: str, page: int, page_size: int):
+    """(templates, total)."""
+    actor.require("read")
+    query = apply_sort(template_crud.select_templates(name), sort, TEMPLATE_SORTS, Template.id)
+    return page_of(db.session(), query, page, page_size)
+
+
+def create_version(actor: Principal, template_id: uuid.UUID, version: str, source: ModuleSource,
+                   max_module_bytes: int) -> TemplateVersion:
+    """Fetch and parse the module, then store the version; raises InvalidModule (422) or Conflict.
+
+    The fetch (a git clone, possibly slow) runs before any transaction opens, so no database
+    connection is held while the network works.
+    """
+    actor.require("templates:write")
+    get_template(actor, template_id)  # 404 before doing any network work
+    with tempfile.TemporaryDirectory(prefix="ik-module-") as tmp:
+        root = Path(tmp) / "src"
+        try:
+            fetched = fetch_module(source, root)
+            interface = parse_module(fetched.directory)
+        except (ModuleSourceError, ModuleParseError) as error:
+            raise InvalidModule(str(error), errors={"source": [str(error)]}) from None
+        archive = module_archive.pack(root, max_module_bytes)
+        module_path = fetched.directory.relative_to(root).as_posix()
+    return _store_version(actor, template_id, version, source, fetched.commit, module_path, interface, archive)
+
+
+def _public_variable(variable: dict) -> dict:
+    # A sensitive variable's default is a secret of the module's author; the engine reads it from the
+    # module itself, so the platform never needs to keep or show it.
+    if variable["sensitive"] and variable.get("default") is not None:
+        return {**variable, "default": "(sensitive)"}
+    return variable
+
+
+@db.unit_of_work
+def _store_version(actor, template_id, version, source, commit, module_path, interface, archive) -> TemplateVersion:
+    session = db.session()
+    if template_crud.get_version_by_name(session, template_id, version):
+        raise Conflict(f"template {template_id} already has a version {version!r}")
+    row = template_crud.add_version(
+        session,
+        TemplateVersion(
+            template_id=template_id,
+            version=version,
+            source_url=source.url,
+            source_ref=source.ref,
+            source_path=None if module_path == "." else module_path,
+            source_commit=commit,
+            variables=[_public_variable(v.to_dict()) for v in interface.variables],
+            outputs=[o.to_dict() for o in interface.outputs],
+            archive=archive,
+            created_by=actor.subject,
+        ),
+    )
+    audit_service.record(
+        actor, "template_version.create", "template_version", row.id,
+        after={"template_id": str(template_id), "version": version, "source_url": source.url,
+               "source_ref": source.ref, "source_commit": commit},
+    )
+    return row
+
+
+@db.unit_of_work
+def get_version(actor: Principal, version_id: uuid.UUID) -> TemplateVersion:
+    actor.require("read")
+    version = template_crud.get_version(db.session(), version_id)
+    if version is None:
+        raise TemplateVersionNotFound(version_id)
+    return version
+
+
+@db.unit_of_work
+def get_version_of_template(actor: Principal, template_id: uuid.UUID, version_id: uuid.UUID) -> TemplateVersion:
+    version = get_version(actor, version_id)
+    if version.template_id != template_id:
+        raise TemplateVersionNotFound(version_id)
+    return version
+
+
+@db.unit_of_work
+def list_versions(actor: Principal, template_id: uuid.UUID, sort: str, page: int, page_size: int):
+    """(versions, total) of one template; raises TemplateNotFound."""
+    get_template(actor, template_id)
+    query = apply_sort(template_crud.select_versions(template_id), sort, VERSION_SORTS, TemplateVersion.id)
+    return page_of(db.session(), query, page, page_size)
+
+
+@db.unit_of_work
+def resolve_version(actor: Principal, template_id: uuid.UUID, version_id: uuid.UUID | None) -> TemplateVersion:
+    """The version a new resource uses: the one named (it must belong to the template) or the newest."""
+    get_template(actor, template_id)
+    if version_id is not None:
+        return get_version_of_template(actor, template_id, version_id)
+    latest = template_crud.get_latest_version(db.session(), template_id)
+    if latest is None:
+        raise ValidationFailed(
+            f"template {template_id} has no versions yet",
+            errors={"template_version_id": ["the template has no versions; register one first"]},
+        )
+    return latest
+
+
+@dataclass
+class ModuleForRun:
+    archive: bytes
+    path: str | None
+
+
+def module_for_run(version_id: uuid.UUID) -> ModuleForRun:
+    """What a run needs of a version: the frozen module and where it sits in the archive."""
+    version = template_crud.get_version(db.session(), version_id)
+    if version is None:
+        raise TemplateVersionNotFound(version_id)
+    return ModuleForRun(archive=version.archive, path=version.source_path)

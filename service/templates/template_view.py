@@ -1,0 +1,86 @@
+import uuid
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.auth.auth_guard import current_principal
+from service.templates import template_service
+from service.templates.module_source import ModuleSource
+from service.templates.template_schema import (
+    TemplateQueryArgsSchema,
+    TemplateSchema,
+    TemplateVersionCreateSchema,
+    TemplateVersionQueryArgsSchema,
+    TemplateVersionSchema,
+)
+
+blp = Blueprint("templates", __name__, url_prefix="/api/v1/templates",
+                description="Templates: OpenTofu modules published as versions.")
+
+
+@blp.route("/")
+class TemplateViews(MethodView):
+    @blp.arguments(TemplateQueryArgsSchema, location="query")
+    @blp.response(200, TemplateSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List templates"""
+        items, total = template_service.list_templates(
+            current_principal(), args.get("name"), args["sort"], pagination_parameters.page,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return items
+
+    @blp.arguments(TemplateSchema)
+    @blp.response(201, TemplateSchema)
+    @blp.alt_response(409, "CONFLICT")
+    def post(self, data):
+        """Create a template"""
+        return template_service.create_template(current_principal(), **data)
+
+
+@blp.route("/<uuid:template_id>")
+class TemplateByIdViews(MethodView):
+    @blp.response(200, TemplateSchema)
+    @blp.alt_response(404, "NOT_FOUND")
+    def get(self, template_id: uuid.UUID):
+        """Get a template"""
+        return template_service.get_template(current_principal(), template_id)
+
+
+@blp.route("/<uuid:template_id>/versions")
+class TemplateVersionViews(MethodView):
+    @blp.arguments(TemplateVersionQueryArgsSchema, location="query")
+    @blp.response(200, TemplateVersionSchema(many=True))
+    @blp.alt_response(404, "NOT_FOUND")
+    @blp.paginate()
+    def get(self, args, template_id: uuid.UUID, pagination_parameters):
+        """List a template's versions"""
+        items, total = template_service.list_versions(
+            current_principal(), template_id, args["sort"], pagination_parameters.page,
+            pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return items
+
+    @blp.arguments(TemplateVersionCreateSchema)
+    @blp.response(201, TemplateVersionSchema)
+    @blp.alt_response(404, "NOT_FOUND")
+    @blp.alt_response(409, "CONFLICT")
+    def post(self, data, template_id: uuid.UUID):
+        """Register a version from a module source (reads its variables and outputs)"""
+        return template_service.create_version(
+            current_principal(), template_id, data["version"], ModuleSource(**data["source"]),
+            current_app.config["MAX_MODULE_BYTES"],
+        )
+
+
+@blp.route("/<uuid:template_id>/versions/<uuid:version_id>")
+class TemplateVersionByIdViews(MethodView):
+    @blp.response(200, TemplateVersionSchema)
+    @blp.alt_response(404, "NOT_FOUND")
+    def get(self, template_id: uuid.UUID, version_id: uuid.UUID):
+        """Get a template version"""
+        return template_service.get_version_of_template(current_principal(), template_id, version_id)

@@ -1,0 +1,16 @@
+"""Start a Celery worker bound to the run queue."""
+
+from celery_tasks.celery_app import make_celery, publisher
+from service import db, messaging
+from service.config import Settings
+
+
+def run_worker(settings: Settings, concurrency: int) -> None:
+    db.bind(db.make_engine(settings.database_url))
+    app = make_celery(settings)
+    messaging.set_publisher(publisher(app))
+    # Threads, not forks: each run is a child process anyway, and threads keep one database pool.
+    app.worker_main([
+        "worker", "--pool=threads", f"--concurrency={concurrency}", "-Q", settings.run_queue,
+        f"--loglevel={settings.log_level}", "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ])

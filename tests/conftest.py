@@ -1,0 +1,117 @@
+"""Fixtures against real PostgreSQL and RabbitMQ.
+
+One database per xdist worker, migrated with Alembic once. Most tests run inside an outer transaction that
+is rolled back (the session joins it with savepoints). Tests that need a real worker process use committed
+data and truncate every table afterwards.
+"""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+import service.models  # noqa: F401  (every table registered)
+from service import db
+from service.config import load_settings
+from service.db import Base
+from service.migrate import upgrade
+
+ADMIN_URL = os.environ.get("TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BROKER_URL = os.environ.get("TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def _worker_id() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    name = f"ik_test_{_worker_id()}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    yield url
+    db.session.remove()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_env(database_url, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("data")
+    return {
+        "DATABASE_URL": database_url,
+        "BROKER_URL": BROKER_URL,
+        # A queue of our own per test session, so no other run of the suite consumes our messages.
+        "RUN_QUEUE": f"ik-test-{_worker_id()}-{uuid.uuid4().hex[:8]}",
+        "INFRAKITCHEN_DATA_DIR": str(data_dir),
+        "WORK_DIR": str(data_dir / "work"),
+        "PATH": os.environ["PATH"],
+        "RUN_TIMEOUT_SECONDS": "120",
+    }
+
+
+@pytest.fixture(scope="session")
+def settings(base_env):
+    return load_settings(base_env)
+
+
+@pytest.fixture(scope="session")
+def engine(settings):
+    engine = db.make_engine(settings.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(settings, engine):
+    from service.app import create_app
+
+    app = create_app(settings, bind_database=False)
+    yield app
+    _delete_queue(app.extensions["infrakitchen_celery"], settings.run_queue)
+
+
+def _delete_queue(celery_app, queue: str) -> None:
+    with celery_app.connection_for_write() as connection:
+        channel = connection.default_channel
+        try:
+            channel.queue_delete(queue)
+        except Exception:  # noqa: S110  (never declared in this session: nothing to clean)
+            pass
+
+
+@pytest.fixture
+def db_session(engine, app):
+    """A session whose work is rolled back after the test (commits become savepoint releases)."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    yield db.session
+    db.session.remove()
+    outer.rollback()
+    connection.close()
+    db.session.configure(bind=engine, join_transaction_mode="conditional_savepoint")
+
+
+@pytest.fixture
+def committed_db(engine, app):
+    """Data really committed (for worker processes to see); every table emptied afterwards."""
+    db.session.remove()
+    db.session.configure(bind=engine)
+    yield db.session
+    db.session.remove()
+    tables = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()

@@ -1,0 +1,184 @@
+"""Resources through the HTTP API: create with validated variables, read, list, act, delete."""
+
+import json
+import uuid
+
+import pytest
+from factories import bearer, make_template, make_token, write_module
+
+from service.resources.resource_states import State, Status
+
+
+@pytest.fixture
+def admin(db_session):
+    return bearer(make_token("admin"))
+
+
+@pytest.fixture
+def template(db_session, tmp_path):
+    template, _ = make_template(write_module(tmp_path / "greeter"))
+    return template
+
+
+def _create(client, admin, template, **body):
+    payload = {"name": "web", "template_id": str(template.id), "variables": {"name": "world"}, **body}
+    return client.post("/api/v1/resources/", json=payload, headers=admin)
+
+
+def test_create_answers_201_in_state_provision_ready(client, admin, template):
+    response = _create(client, admin, template, entity_ref="component:default/checkout")
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert (body["state"], body["status"]) == ("provision", "ready")
+    assert body["entity_ref"] == "component:default/checkout"
+    assert body["variables"] == {"name": "world"}
+    assert body["outputs"] == {}
+
+
+def test_sensitive_variables_are_masked_in_responses(client, admin, template):
+    response = _create(client, admin, template, variables={"name": "x", "token": "tok-12345"})
+    assert response.json["variables"]["token"] == "(sensitive)"
+    fetched = client.get(f"/api/v1/resources/{response.json['id']}", headers=admin)
+    assert "tok-12345" not in fetched.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("variables", "field", "message"),
+    [
+        ({}, "name", "required"),
+        ({"name": 5}, "name", "expected a string"),
+        ({"name": "x", "count_of": "two"}, "count_of", "expected a number"),
+        ({"name": "x", "colour": "red"}, "colour", "unknown variable"),
+        ({"name": "x", "tags": {"a": 1}}, "tags", "a"),
+    ],
+)
+def test_invalid_variables_are_422_per_field_and_nothing_is_stored(client, admin, template, variables, field,
+                                                                     message):
+    response = _create(client, admin, template, variables=variables)
+    assert response.status_code == 422
+    assert message in " ".join(response.json["errors"]["variables"][field])
+    assert client.get("/api/v1/resources/", headers=admin).json == []
+
+
+def test_an_unknown_template_is_404(client, admin, template):
+    response = client.post("/api/v1/resources/", headers=admin,
+                           json={"name": "x", "template_id": str(uuid.uuid4()), "variables": {}})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "x"},
+        {"name": "x", "template_id": "not-a-uuid"},
+        {"name": "bad name!", "template_id": str(uuid.uuid4())},
+        {"name": "x", "template_id": str(uuid.uuid4()), "variables": "nope"},
+        {"name": "x", "template_id": str(uuid.uuid4()), "entity_ref": "not a ref"},
+    ],
+)
+def test_malformed_bodies_are_422(client, admin, body):
+    response = client.post("/api/v1/resources/", json=body, headers=admin)
+    assert response.status_code == 422
+    assert response.json["errors"]
+
+
+def test_malformed_json_is_a_4xx_json_error(client, admin):
+    headers = {**admin, "Content-Type": "application/json"}
+    response = client.post("/api/v1/resources/", data="{not json", headers=headers)
+    assert 400 <= response.status_code < 500
+    assert response.is_json
+
+
+@pytest.mark.parametrize("query", ["page=zero", "page_size=1000", "state=melting", "sort=password"])
+def test_bad_query_parameters_are_422(client, admin, query):
+    assert client.get(f"/api/v1/resources/?{query}", headers=admin).status_code == 422
+
+
+def test_a_duplicate_name_within_an_entity_is_409_but_fine_elsewhere(client, admin, template):
+    assert _create(client, admin, template, entity_ref="component:default/a").status_code == 201
+    assert _create(client, admin, template, entity_ref="component:default/a").status_code == 409
+    assert _create(client, admin, template, entity_ref="component:default/b").status_code == 201
+
+
+def test_list_filters_by_entity_and_reports_the_total(client, admin, template):
+    for i in range(3):
+        _create(client, admin, template, name=f"a{i}", entity_ref="component:default/a")
+    _create(client, admin, template, name="b0", entity_ref="component:default/b")
+    response = client.get("/api/v1/resources/?entity_ref=component:default/a&sort=name&page_size=2", headers=admin)
+    assert [r["name"] for r in response.json] == ["a0", "a1"]
+    assert json.loads(response.headers["X-Pagination"])["total"] == 3
+
+
+def test_actions_lists_what_the_caller_may_do_now(client, admin, template):
+    resource = _create(client, admin, template).json
+    body = client.get(f"/api/v1/resources/{resource['id']}/actions", headers=admin).json
+    assert body["actions"] == ["provision", "delete"]
+    viewer = bearer(make_token("viewer"))
+    assert client.get(f"/api/v1/resources/{resource['id']}/actions", headers=viewer).json["actions"] == []
+
+
+def test_provision_answers_202_with_the_queued_run(client, admin, template):
+    resource = _create(client, admin, template).json
+    response = client.post(f"/api/v1/resources/{resource['id']}/provision", headers=admin)
+    assert response.status_code == 202
+    assert (response.json["kind"], response.json["status"]) == ("provision", "queued")
+    assert client.get(f"/api/v1/resources/{resource['id']}", headers=admin).json["status"] == "queued"
+
+
+def test_an_illegal_action_is_409_with_state_and_allowed_actions(client, admin, template):
+    resource = _create(client, admin, template).json
+    response = client.post(f"/api/v1/resources/{resource['id']}/destroy", headers=admin)
+    assert response.status_code == 409
+    assert response.json["state"] == State.PROVISION
+    assert response.json["resource_status"] == Status.READY
+    assert response.json["allowed_actions"] == ["provision", "delete"]
+
+
+def test_a_second_provision_while_queued_is_409(client, admin, template):
+    resource = _create(client, admin, template).json
+    assert client.post(f"/api/v1/resources/{resource['id']}/provision", headers=admin).status_code == 202
+    assert client.post(f"/api/v1/resources/{resource['id']}/provision", headers=admin).status_code == 409
+
+
+def test_approval_flow(client, admin, tmp_path):
+    template, _ = make_template(write_module(tmp_path / "m"), name="gated", requires_approval=True)
+    resource = _create(client, admin, template).json
+    assert resource["status"] == "approval_pending"
+    assert client.post(f"/api/v1/resources/{resource['id']}/provision", headers=admin).status_code == 409
+    member = bearer(make_token("member"))
+    assert client.post(f"/api/v1/resources/{resource['id']}/approve", headers=member).status_code == 403
+    assert client.post(f"/api/v1/resources/{resource['id']}/approve", headers=admin).json["status"] == "ready"
+
+
+def test_reject_needs_a_reason_and_records_it(client, admin, tmp_path):
+    template, _ = make_template(write_module(tmp_path / "m"), name="gated", requires_approval=True)
+    resource = _create(client, admin, template).json
+    assert client.post(f"/api/v1/resources/{resource['id']}/reject", json={}, headers=admin).status_code == 422
+    response = client.post(f"/api/v1/resources/{resource['id']}/reject", json={"reason": "too big"}, headers=admin)
+    assert response.json["status"] == "rejected"
+    audit = client.get(f"/api/v1/audit-logs/?entity_id={resource['id']}", headers=admin).json
+    assert {"reason": "too big"} in [entry["after"] for entry in audit]
+
+
+def test_delete_a_never_provisioned_resource(client, admin, template):
+    resource = _create(client, admin, template).json
+    assert client.delete(f"/api/v1/resources/{resource['id']}", headers=admin).status_code == 204
+    assert client.get(f"/api/v1/resources/{resource['id']}", headers=admin).status_code == 404
+
+
+def test_a_viewer_cannot_create_or_provision(client, admin, template):
+    resource = _create(client, admin, template).json
+    viewer = bearer(make_token("viewer"))
+    assert _create(client, viewer, template, name="other").status_code == 403
+    assert client.post(f"/api/v1/resources/{resource['id']}/provision", headers=viewer).status_code == 403
+
+
+def test_every_action_is_audited_with_actor_and_before_after(client, admin, template):
+    resource = _create(client, admin, template).json
+    client.post(f"/api/v1/resources/{resource['id']}/provision", headers=admin)
+    entries = client.get(f"/api/v1/audit-logs/?entity_id={resource['id']}", headers=admin).json
+    assert [e["action"] for e in entries] == ["resource.provision", "resource.create"]
+    assert entries[0]["actor"] == "service-account:test-admin"
+    assert entries[0]["before"]["status"] == "ready"
+    assert entries[0]["after"]["status"] == "queued"
+    assert entries[0]["request_id"]

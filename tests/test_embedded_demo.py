@@ -1,0 +1,56 @@
+"""The README's first command: `infrakitchen demo` on the embedded default (SQLite, local queue, own worker)."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+import requests
+from support import free_port, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BROKER_URL", "ENGINE_BINARY")}
+    env["INFRAKITCHEN_DATA_DIR"] = str(tmp_path / "data")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "demo", "--port", str(port)], env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+    )
+    token = resource_url = None
+    for line in process.stdout:
+        if match := re.search(r"export TOKEN=(\S+)", line):
+            token = match.group(1)
+            break
+        if match := re.search(r"demo resource:\s+(\S+)", line):
+            resource_url = match.group(1)
+    yield process, port, token, resource_url
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+    process.stdout.close()
+
+
+def test_the_demo_provisions_its_resource_on_the_embedded_default(demo, tmp_path):
+    process, port, token, resource_url = demo
+    assert token and resource_url, "the demo did not print its token and resource"
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def provisioned():
+        try:
+            body = requests.get(resource_url, headers=headers, timeout=5).json()
+        except requests.ConnectionError:
+            return None
+        return body if body.get("status") in ("done", "error") else None
+
+    resource = wait_for(provisioned, timeout=120, what="the demo resource to be provisioned")
+    assert (resource["state"], resource["status"]) == ("provisioned", "done")
+    assert resource["outputs"]["messages"]["value"] == ["hello, world #0", "hello, world #1"]
+    assert resource["variables"]["api_key"] == "(sensitive)"
+    health = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5).json()
+    assert health["status"] == health["database"] == health["broker"] == "ok"
+    assert (tmp_path / "data" / "infrakitchen.db").exists()
