@@ -25,5 +25,8 @@ def apply_sort(query: Select, sort: str, columns: dict, tiebreak) -> Select:
 def page_of(session: Session, query: Select, page: int, page_size: int) -> tuple[list, int]:
     """One page of `query` and the total number of rows it matches."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
+    offset = (page - 1) * page_size
+    if offset >= total:
+        return [], total  # past the end (also keeps absurd page numbers away from the database's integer limits)
+    items = session.scalars(query.limit(page_size).offset(offset)).all()
     return list(items), total

@@ -136,3 +136,11 @@ def test_versions_are_listed_newest_first(client, admin, tmp_path):
     for version in ("1.0.0", "1.1.0"):
         client.post(url, json={"version": version, "source": {"url": str(module)}}, headers=admin)
     assert [v["version"] for v in client.get(url, headers=admin).json] == ["1.1.0", "1.0.0"]
+
+
+def test_a_page_far_past_the_end_is_empty_not_an_error(client, admin):
+    _template(client, admin)
+    response = client.get("/api/v1/templates/?page=4078247178753252232527872", headers=admin)
+    assert response.status_code == 200
+    assert response.json == []
+    assert json.loads(response.headers["X-Pagination"])["total"] == 1
