@@ -17,6 +17,7 @@ from service.errors import DomainError, handle_domain_error
 from service.health.health_view import blp as health_blp
 from service.resources.resource_view import blp as resources_blp
 from service.runs.run_view import blp as runs_blp
+from service.templates.template_service import SourceLimits
 from service.templates.template_view import blp as templates_blp
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def api_config(settings: Settings) -> dict:
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
-        "MAX_MODULE_BYTES": settings.max_module_bytes,
+        "MODULE_SOURCE_LIMITS": SourceLimits(settings.max_module_bytes, settings.allow_local_sources),
         "ENGINE_LABEL": Path(settings.engine_binary).name if settings.engine_binary else "embedded",
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies are small JSON documents
     }

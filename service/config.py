@@ -28,6 +28,17 @@ def _int(env: dict, name: str, default: int) -> int:
     return value
 
 
+def _bool(env: dict, name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str
@@ -39,6 +50,7 @@ class Settings:
     work_dir: Path
     run_timeout_seconds: int
     max_module_bytes: int
+    allow_local_sources: bool
     log_level: str
 
     @property
@@ -95,5 +107,6 @@ def load_settings(env: dict | None = None) -> Settings:
         work_dir=Path(env.get("WORK_DIR", str(data_dir / "work"))).resolve(),
         run_timeout_seconds=_int(env, "RUN_TIMEOUT_SECONDS", 24 * 3600),
         max_module_bytes=_int(env, "MAX_MODULE_BYTES", 20 * 1024 * 1024),
+        allow_local_sources=_bool(env, "ALLOW_LOCAL_SOURCES", environment == "development"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
     )

@@ -9,6 +9,7 @@ from service.auth.principal import Principal
 from service.resources import resource_service
 from service.templates import template_service
 from service.templates.module_source import ModuleSource
+from service.templates.template_service import SourceLimits
 
 ADMIN = Principal(subject="service-account:test-admin", kind="service_account", role="admin")
 MEMBER = Principal(subject="service-account:test-member", kind="service_account", role="member")
@@ -86,7 +87,7 @@ def make_template(module_dir: Path, name: str = "greeter", version: str = "1.0.0
                   actor: Principal = ADMIN):
     template = template_service.create_template(actor, name, "test template", requires_approval)
     template_version = template_service.create_version(
-        actor, template.id, version, ModuleSource(url=str(module_dir)), 10 * 1024 * 1024
+        actor, template.id, version, ModuleSource(url=str(module_dir)), SourceLimits(10 * 1024 * 1024, True)
     )
     return template, template_version
 

@@ -36,7 +36,8 @@ def _seed(settings: Settings, actor: Principal):
             actor, "hello-world", "Greets someone, using only built-in providers (works offline)."
         )
         template_service.create_version(
-            actor, template.id, "1.0.0", ModuleSource(url=str(DEMO_MODULE)), settings.max_module_bytes
+            actor, template.id, "1.0.0", ModuleSource(url=str(DEMO_MODULE)),
+            template_service.SourceLimits(settings.max_module_bytes, allow_local=True),
         )
     name = f"demo-{secrets.token_hex(3)}"
     resource = resource_service.create_resource(

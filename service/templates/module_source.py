@@ -46,7 +46,7 @@ def redact(text: str) -> str:
     return _USERINFO.sub("***@", text)
 
 
-def fetch_module(source: ModuleSource, dest: Path, timeout: float = 120) -> FetchedModule:
+def fetch_module(source: ModuleSource, dest: Path, timeout: float = 120, allow_local: bool = True) -> FetchedModule:
     """Fetch `source` into `dest` (absent or empty) and return the module directory and git commit.
 
     Raises ModuleSourceError for a bad URL, ref or path, an unreachable repository or a fetch over `timeout`.
@@ -59,6 +59,9 @@ def fetch_module(source: ModuleSource, dest: Path, timeout: float = 120) -> Fetc
     if dest.exists() and any(dest.iterdir()):
         raise ModuleSourceError("the destination directory is not empty")
     local = _local_path(source.url)
+    if local is not None and not allow_local:
+        # Otherwise anyone allowed to register a version could have the server read any directory it can see.
+        raise ModuleSourceError("local paths and file:// URLs are disabled on this server (ALLOW_LOCAL_SOURCES)")
     if local is None:
         commit = _clone(_Git(dest, timeout, local=False), source.url, ref, shown=redact(source.url))
     elif _is_git_repository(local):

@@ -12,7 +12,7 @@ from service.errors import Conflict, NotFound, ValidationFailed
 from service.listing import apply_sort, page_of
 from service.templates import module_archive, template_crud
 from service.templates.module_parser import ModuleParseError, parse_module
-from service.templates.module_source import ModuleSource, ModuleSourceError, fetch_module
+from service.templates.module_source import ModuleSource, ModuleSourceError, fetch_module, redact
 from service.templates.template_model import Template, TemplateVersion
 
 TEMPLATE_SORTS = {"name": Template.name, "created_at": Template.created_at}
@@ -27,6 +27,12 @@ class TemplateNotFound(NotFound):
 class TemplateVersionNotFound(NotFound):
     def __init__(self, version_id):
         super().__init__(f"template version {version_id} not found")
+
+
+@dataclass(frozen=True)
+class SourceLimits:
+    max_bytes: int
+    allow_local: bool
 
 
 class InvalidModule(ValidationFailed):
@@ -77,7 +83,7 @@ def list_templates(actor: Principal, name: str | None, sort: str, page: int, pag
 
 
 def create_version(actor: Principal, template_id: uuid.UUID, version: str, source: ModuleSource,
-                   max_module_bytes: int) -> TemplateVersion:
+                   limits: SourceLimits) -> TemplateVersion:
     """Fetch and parse the module, then store the version; raises InvalidModule (422) or Conflict.
 
     The fetch (a git clone, possibly slow) runs before any transaction opens, so no database
@@ -88,11 +94,11 @@ def create_version(actor: Principal, template_id: uuid.UUID, version: str, sourc
     with tempfile.TemporaryDirectory(prefix="ik-module-") as tmp:
         root = Path(tmp) / "src"
         try:
-            fetched = fetch_module(source, root)
+            fetched = fetch_module(source, root, allow_local=limits.allow_local)
             interface = parse_module(fetched.directory)
         except (ModuleSourceError, ModuleParseError) as error:
             raise InvalidModule(str(error), errors={"source": [str(error)]}) from None
-        archive = module_archive.pack(root, max_module_bytes)
+        archive = module_archive.pack(root, limits.max_bytes)
         module_path = fetched.directory.relative_to(root).as_posix()
     return _store_version(actor, template_id, version, source, fetched.commit, module_path, interface, archive)
 
@@ -115,7 +121,7 @@ def _store_version(actor, template_id, version, source, commit, module_path, int
         TemplateVersion(
             template_id=template_id,
             version=version,
-            source_url=source.url,
+            source_url=redact(source.url),  # credentials in a URL are used for the fetch only
             source_ref=source.ref,
             source_path=None if module_path == "." else module_path,
             source_commit=commit,
@@ -127,7 +133,7 @@ def _store_version(actor, template_id, version, source, commit, module_path, int
     )
     audit_service.record(
         actor, "template_version.create", "template_version", row.id,
-        after={"template_id": str(template_id), "version": version, "source_url": source.url,
+        after={"template_id": str(template_id), "version": version, "source_url": row.source_url,
                "source_ref": source.ref, "source_commit": commit},
     )
     return row

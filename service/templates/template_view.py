@@ -73,7 +73,7 @@ class TemplateVersionViews(MethodView):
         """Register a version from a module source (reads its variables and outputs)"""
         return template_service.create_version(
             current_principal(), template_id, data["version"], ModuleSource(**data["source"]),
-            current_app.config["MAX_MODULE_BYTES"],
+            current_app.config["MODULE_SOURCE_LIMITS"],
         )
 
 

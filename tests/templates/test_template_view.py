@@ -144,3 +144,16 @@ def test_a_page_far_past_the_end_is_empty_not_an_error(client, admin):
     assert response.status_code == 200
     assert response.json == []
     assert json.loads(response.headers["X-Pagination"])["total"] == 1
+
+
+def test_local_sources_can_be_switched_off(db_session, tmp_path):
+    from factories import ADMIN
+
+    from service.templates import template_service
+    from service.templates.module_source import ModuleSource
+    from service.templates.template_service import InvalidModule, SourceLimits
+
+    template = template_service.create_template(ADMIN, "remote-only")
+    with pytest.raises(InvalidModule, match="ALLOW_LOCAL_SOURCES"):
+        template_service.create_version(ADMIN, template.id, "1", ModuleSource(url=str(write_module(tmp_path / "m"))),
+                                        SourceLimits(1024 * 1024, allow_local=False))

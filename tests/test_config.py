@@ -1,0 +1,39 @@
+"""Settings: safe defaults, and a clear error naming the variable for anything missing or malformed."""
+
+import pytest
+
+from service.config import ConfigError, load_settings
+
+
+def test_no_urls_means_the_embedded_default(tmp_path):
+    settings = load_settings({"INFRAKITCHEN_DATA_DIR": str(tmp_path), "PATH": ""})
+    assert settings.embedded
+    assert settings.database_url == f"sqlite:///{tmp_path}/infrakitchen.db"
+    assert settings.broker_url == "filesystem://"
+    assert settings.engine_binary is None
+    assert settings.allow_local_sources is True
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "BROKER_URL"])
+def test_production_refuses_the_embedded_defaults(missing):
+    env = {"INFRAKITCHEN_ENV": "production", "DATABASE_URL": "postgresql://db/x", "BROKER_URL": "amqp://mq//"}
+    del env[missing]
+    with pytest.raises(ConfigError, match=missing):
+        load_settings(env)
+
+
+def test_production_turns_local_sources_off_and_uses_psycopg():
+    settings = load_settings({"INFRAKITCHEN_ENV": "production", "DATABASE_URL": "postgresql://db/x",
+                              "BROKER_URL": "amqp://mq//", "PATH": ""})
+    assert settings.allow_local_sources is False
+    assert settings.database_url == "postgresql+psycopg://db/x"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("RUN_TIMEOUT_SECONDS", "soon"), ("RUN_TIMEOUT_SECONDS", "-1"), ("ALLOW_LOCAL_SOURCES", "maybe"),
+     ("INFRAKITCHEN_ENV", "staging"), ("ENGINE_BINARY", "no-such-engine-binary")],
+)
+def test_a_malformed_setting_names_itself(name, value):
+    with pytest.raises(ConfigError, match=name):
+        load_settings({name: value, "PATH": ""})
