@@ -27,7 +27,8 @@ def _worker_id() -> str:
 
 @pytest.fixture(scope="session")
 def database_url():
-    name = f"ik_test_{_worker_id()}"
+    # Unique per process, so two test runs on one machine never drop each other's database.
+    name = f"ik_test_{_worker_id()}_{os.getpid()}"
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
