@@ -30,3 +30,10 @@ def page_of(session: Session, query: Select, page: int, page_size: int) -> tuple
         return [], total  # past the end (also keeps absurd page numbers away from the database's integer limits)
     items = session.scalars(query.limit(page_size).offset(offset)).all()
     return list(items), total
+
+
+def respond_with_page(pagination_parameters, list_function, *args):
+    """For list views: call `list_function(*args, page, page_size)` and report its total to flask-smorest."""
+    items, total = list_function(*args, pagination_parameters.page, pagination_parameters.page_size)
+    pagination_parameters.item_count = total
+    return items

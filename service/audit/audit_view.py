@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from service.audit import audit_service
 from service.audit.audit_schema import AuditLogQueryArgsSchema, AuditLogSchema
 from service.auth.auth_guard import current_principal
+from service.listing import respond_with_page
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-logs", description="The append-only audit trail.")
 
@@ -17,8 +18,4 @@ class AuditLogViews(MethodView):
     def get(self, args, pagination_parameters):
         """List audit entries, newest first"""
         sort = args.pop("sort")
-        items, total = audit_service.list_audit_logs(
-            current_principal(), args, sort, pagination_parameters.page, pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return items
+        return respond_with_page(pagination_parameters, audit_service.list_audit_logs, current_principal(), args, sort)

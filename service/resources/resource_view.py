@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
+from service.listing import respond_with_page
 from service.resources import resource_service
 from service.resources.resource_schema import (
     RejectSchema,
@@ -27,11 +28,8 @@ class ResourceViews(MethodView):
     def get(self, args, pagination_parameters):
         """List resources"""
         sort = args.pop("sort")
-        items, total = resource_service.list_resources(
-            current_principal(), args, sort, pagination_parameters.page, pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return items
+        actor = current_principal()
+        return respond_with_page(pagination_parameters, resource_service.list_resources, actor, args, sort)
 
     @blp.arguments(ResourceCreateSchema)
     @blp.response(201, ResourceSchema)
@@ -123,9 +121,6 @@ def recreate_resource(resource_id: uuid.UUID):
 def list_resource_runs(args, resource_id: uuid.UUID, pagination_parameters):
     """List a resource's runs, newest first"""
     sort = args.pop("sort")
-    items, total = run_service.list_runs(
-        current_principal(), {**args, "resource_id": resource_id}, sort, pagination_parameters.page,
-        pagination_parameters.page_size,
+    return respond_with_page(
+        pagination_parameters, run_service.list_runs, current_principal(), {**args, "resource_id": resource_id}, sort
     )
-    pagination_parameters.item_count = total
-    return items

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
+from service.listing import respond_with_page
 from service.runs import run_service
 from service.runs.run_model import ACTIVE_RUN_STATUSES
 from service.runs.run_schema import RunLogQueryArgsSchema, RunLogSchema, RunQueryArgsSchema, RunSchema
@@ -19,11 +20,7 @@ class RunViews(MethodView):
     def get(self, args, pagination_parameters):
         """List runs"""
         sort = args.pop("sort")
-        items, total = run_service.list_runs(
-            current_principal(), args, sort, pagination_parameters.page, pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return items
+        return respond_with_page(pagination_parameters, run_service.list_runs, current_principal(), args, sort)
 
 
 @blp.route("/<uuid:run_id>")

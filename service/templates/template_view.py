@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
+from service.listing import respond_with_page
 from service.templates import template_service
 from service.templates.module_source import ModuleSource
 from service.templates.template_schema import (
@@ -26,12 +27,10 @@ class TemplateViews(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List templates"""
-        items, total = template_service.list_templates(
-            current_principal(), args.get("name"), args["sort"], pagination_parameters.page,
-            pagination_parameters.page_size,
+        return respond_with_page(
+            pagination_parameters, template_service.list_templates, current_principal(), args.get("name"),
+            args["sort"],
         )
-        pagination_parameters.item_count = total
-        return items
 
     @blp.arguments(TemplateSchema)
     @blp.response(201, TemplateSchema)
@@ -58,12 +57,9 @@ class TemplateVersionViews(MethodView):
     @blp.paginate()
     def get(self, args, template_id: uuid.UUID, pagination_parameters):
         """List a template's versions"""
-        items, total = template_service.list_versions(
-            current_principal(), template_id, args["sort"], pagination_parameters.page,
-            pagination_parameters.page_size,
+        return respond_with_page(
+            pagination_parameters, template_service.list_versions, current_principal(), template_id, args["sort"]
         )
-        pagination_parameters.item_count = total
-        return items
 
     @blp.arguments(TemplateVersionCreateSchema)
     @blp.response(201, TemplateVersionSchema)
