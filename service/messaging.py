@@ -13,6 +13,7 @@ from service import db
 
 log = logging.getLogger(__name__)
 EXECUTE_RUN = "infrakitchen.execute_run"
+SWEEP = "infrakitchen.sweep"
 _publisher = None
 
 
@@ -22,19 +23,23 @@ def set_publisher(publish) -> None:
     _publisher = publish
 
 
-def send_after_commit(task_name: str, *args) -> None:
-    db.session().info.setdefault("outbox", []).append((task_name, args))
+def send_after_commit(task_name: str, *args, on_sent=None) -> None:
+    """Publish once the open transaction commits; then call `on_sent()` (e.g. to record the send)."""
+    db.session().info.setdefault("outbox", []).append((task_name, args, on_sent))
 
 
 @event.listens_for(Session, "after_commit")
 def _flush_outbox(session: Session) -> None:
     outbox = session.info.pop("outbox", [])
-    for task_name, args in outbox:
+    for task_name, args, on_sent in outbox:
         try:
             _publisher(task_name, args)
         except Exception:
-            # The row is committed, so nothing is lost: the run stays queued until it is published again.
-            log.warning("could not publish %s%s; it stays queued", task_name, args, exc_info=True)
+            # The row is committed, so nothing is lost: the sweeper publishes it again later.
+            log.warning("could not publish %s%s; the sweeper will retry", task_name, args, exc_info=True)
+            continue
+        if on_sent is not None:
+            on_sent()
 
 
 @event.listens_for(Session, "after_rollback")

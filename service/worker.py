@@ -5,7 +5,7 @@ from service import db, messaging
 from service.config import Settings
 
 
-def run_worker(settings: Settings, concurrency: int) -> None:
+def run_worker(settings: Settings, concurrency: int, beat: bool) -> None:
     db.bind(db.make_engine(settings.database_url))
     app = make_celery(settings)
     messaging.set_publisher(publisher(app))
@@ -13,4 +13,6 @@ def run_worker(settings: Settings, concurrency: int) -> None:
     app.worker_main([
         "worker", "--pool=threads", f"--concurrency={concurrency}", "-Q", settings.run_queue,
         f"--loglevel={settings.log_level}", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        # The sweeper's schedule; sweeps are idempotent, so a second beat somewhere only sweeps more often.
+        *(["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"] if beat else []),
     ])

@@ -53,7 +53,8 @@ def base_env(database_url, tmp_path_factory):
         "INFRAKITCHEN_DATA_DIR": str(data_dir),
         "WORK_DIR": str(data_dir / "work"),
         "PATH": os.environ["PATH"],
-        "RUN_TIMEOUT_SECONDS": "120",
+        "APPLY_TIMEOUT_SECONDS": "120",
+        "PLAN_TIMEOUT_SECONDS": "120",
     }
 
 

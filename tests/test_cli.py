@@ -31,7 +31,7 @@ def test_token_create_prints_a_working_token_once(base_env, app, committed_db):
 
 
 def test_a_bad_setting_stops_the_cli_with_the_variable_named(base_env):
-    done = _cli({**base_env, "RUN_TIMEOUT_SECONDS": "forever"}, "migrate")
+    done = _cli({**base_env, "APPLY_TIMEOUT_SECONDS": "forever"}, "migrate")
     assert done.returncode != 0
-    assert "RUN_TIMEOUT_SECONDS" in done.stderr
+    assert "APPLY_TIMEOUT_SECONDS" in done.stderr
     assert "Traceback" not in done.stderr

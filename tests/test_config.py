@@ -31,7 +31,7 @@ def test_production_turns_local_sources_off_and_uses_psycopg():
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("RUN_TIMEOUT_SECONDS", "soon"), ("RUN_TIMEOUT_SECONDS", "-1"), ("ALLOW_LOCAL_SOURCES", "maybe"),
+    [("APPLY_TIMEOUT_SECONDS", "soon"), ("APPLY_TIMEOUT_SECONDS", "-1"), ("ALLOW_LOCAL_SOURCES", "maybe"),
      ("INFRAKITCHEN_ENV", "staging"), ("ENGINE_BINARY", "no-such-engine-binary")],
 )
 def test_a_malformed_setting_names_itself(name, value):

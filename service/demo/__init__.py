@@ -23,7 +23,7 @@ DEMO_MODULE = Path(__file__).resolve().parent / "modules" / "hello"
 
 
 def _start_worker() -> subprocess.Popen:
-    worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"])
+    worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker", "--beat"])
     atexit.register(worker.terminate)
     return worker
 

@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.config import Settings
-from service.engine.process import EngineTimeout, run_captured, run_streaming
+from service.engine.plan_summary import summarize_plan
+from service.engine.process import EngineCancelled, EngineTimeout, RunControl, run_captured, run_streaming
 from service.templates import module_archive
 
 VAR_FILE = "infrakitchen.tfvars.json"
 STATE_FILE = "terraform.tfstate"
+PLAN_FILE = "infrakitchen.tfplan"
 COMMON_FLAGS = ["-input=false", "-no-color"]
 
 
 @dataclass
 class EngineJob:
-    kind: str  # "provision" or "destroy"
+    kind: str  # "provision", "destroy" or "plan"
     archive: bytes
     module_path: str | None
     variables: dict
@@ -33,6 +35,8 @@ class EngineResult:
     error: str | None = None
     outputs: dict | None = None  # `output -json` as the engine printed it
     state: bytes | None = None
+    plan_summary: dict | None = None
+    cancelled: bool = False
 
 
 def engine_argv(settings: Settings) -> list[str]:
@@ -41,10 +45,12 @@ def engine_argv(settings: Settings) -> list[str]:
     return [sys.executable, "-m", "service.engine.embedded_terraform"]
 
 
-def engine_env(work_dir: Path) -> dict:
+def engine_env(work_dir: Path, plugin_cache: Path) -> dict:
     """A clean environment: the service's own variables (database URL, keys) never reach a module."""
     cli_config = work_dir / "engine.tfrc"
-    cli_config.write_text("")  # an empty CLI config, so the engine does not look in the worker's home
+    # Our own CLI config (the engine never reads the worker's home), with a provider cache shared by runs.
+    plugin_cache.mkdir(parents=True, exist_ok=True)
+    cli_config.write_text(f'plugin_cache_dir = "{plugin_cache}"\n')
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(work_dir),
@@ -57,56 +63,71 @@ def engine_env(work_dir: Path) -> dict:
     }
 
 
-def run_job(job: EngineJob, settings: Settings, run_name: str, emit: Callable[[str], None]) -> EngineResult:
+def run_job(job: EngineJob, settings: Settings, run_name: str, emit: Callable[[str], None],
+            control: RunControl | None = None) -> EngineResult:
     """Run `job`; every log line goes to `emit`. State is read back even when a step fails."""
     work_dir = settings.work_dir / run_name
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
     try:
-        return _run_in(work_dir, job, settings, emit)
+        return _run_in(work_dir, job, settings, emit, control or RunControl())
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def _run_in(work_dir: Path, job: EngineJob, settings: Settings, emit) -> EngineResult:
+def _steps(base: list[str], kind: str) -> list[tuple[str, list[str]]]:
+    var_file = f"-var-file={VAR_FILE}"
+    main = {
+        "provision": ("apply", [*base, "apply", "-auto-approve", var_file, *COMMON_FLAGS]),
+        "destroy": ("destroy", [*base, "destroy", "-auto-approve", var_file, *COMMON_FLAGS]),
+        "plan": ("plan", [*base, "plan", f"-out={PLAN_FILE}", var_file, *COMMON_FLAGS]),
+    }[kind]
+    return [("init", [*base, "init", *COMMON_FLAGS]), main]
+
+
+def _run_in(work_dir: Path, job: EngineJob, settings: Settings, emit, control: RunControl) -> EngineResult:
     source = work_dir / "src"
     module_archive.unpack(job.archive, source)
     module = source / (job.module_path or ".")
     (module / VAR_FILE).write_text(json.dumps(job.variables))
     if job.state:
         (module / STATE_FILE).write_bytes(job.state)
-    env = engine_env(work_dir)
+    env = engine_env(work_dir, settings.plugin_cache_dir)
     base = engine_argv(settings)
-    deadline = time.monotonic() + settings.run_timeout_seconds
-    action = "apply" if job.kind == "provision" else "destroy"
-    steps = [
-        ("init", [*base, "init", *COMMON_FLAGS]),
-        (action, [*base, action, "-auto-approve", f"-var-file={VAR_FILE}", *COMMON_FLAGS]),
-    ]
+    timeout = settings.timeout_for(job.kind)
+    deadline = time.monotonic() + timeout
     result = EngineResult(succeeded=True)
     try:
-        for name, argv in steps:
+        for name, argv in _steps(base, job.kind):
             emit(f"==> {name}")
-            code = run_streaming(argv, module, env, deadline, emit)
+            code = run_streaming(argv, module, env, deadline, emit, control)
             if code != 0:
                 result = EngineResult(succeeded=False, error=f"{name} failed with exit code {code}")
                 break
         if result.succeeded and job.kind == "provision":
-            result.outputs = _read_outputs(base, module, env, deadline)
+            result.outputs = _read_json(base, "output", module, env, deadline, emit)
+        if result.succeeded and job.kind == "plan":
+            result.plan_summary = summarize_plan(_read_json(base, "show", module, env, deadline, emit, PLAN_FILE))
     except EngineTimeout:
-        result = EngineResult(succeeded=False, error=f"timed out after {settings.run_timeout_seconds} s")
+        result = EngineResult(succeeded=False, error=f"timed out after {timeout} s")
+    except EngineCancelled:
+        result = EngineResult(succeeded=False, cancelled=True, error="cancelled")
     except OSError as error:
         result = EngineResult(succeeded=False, error=f"could not start the engine: {error.strerror}")
     state_file = module / STATE_FILE
-    result.state = state_file.read_bytes() if state_file.exists() else None
+    # A plan never changes the platform's copy of the state (its refresh is not saved).
+    if job.kind != "plan" and state_file.exists():
+        result.state = state_file.read_bytes()
     return result
 
 
-def _read_outputs(base: list[str], module: Path, env: dict, deadline: float) -> dict:
-    code, stdout = run_captured([*base, "output", "-json", "-no-color"], module, env, deadline)
-    if code != 0:
-        return {}
+def _read_json(base: list[str], command: str, module: Path, env: dict, deadline: float, emit, *args) -> dict:
+    """`<command> -json` as data (never logged: it holds sensitive values); {} with a log line on failure."""
+    code, stdout = run_captured([*base, command, "-json", "-no-color", *args], module, env, deadline)
     try:
-        return json.loads(stdout or "{}")
+        if code == 0:
+            return json.loads(stdout or "{}")
     except json.JSONDecodeError:
-        return {}
+        pass
+    emit(f"warning: could not read `{command} -json` (exit code {code})")
+    return {}

@@ -24,6 +24,8 @@ ACTION_PERMISSIONS = {
     Action.DESTROY: "resources:write",
     Action.DELETE: "resources:write",
     Action.RECREATE: "resources:write",
+    Action.PLAN: "resources:write",
+    Action.CANCEL: "resources:write",
 }
 
 
@@ -107,28 +109,51 @@ def _locked(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resourc
     return resource
 
 
-def _act(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resource:
-    """Lock, move through the state machine, audit: the three steps of every state change."""
+def _act(actor: Principal, resource_id: uuid.UUID, action: Action, restore: tuple | None = None) -> Resource:
+    """Lock, move through the state machine, audit: the three steps of every state change.
+
+    `restore` (state, status) overrides the table's target: a cancelled queued run puts the resource back.
+    """
     resource = _locked(actor, resource_id, action)
     before = snapshot(resource)
     resource.transition(action)
+    if restore is not None:
+        resource.state, resource.status = restore
     resource.updated_at = db.utcnow()
     audit_service.record(actor, f"resource.{action}", "resource", resource.id, before=before, after=snapshot(resource))
     return resource
 
 
+def _queue(actor: Principal, resource_id: uuid.UUID, action: Action, kind: RunKind) -> Run:
+    resource = _locked(actor, resource_id, action)
+    # Locked in this transaction already, so _act's lock is immediate and nothing moves in between.
+    state_before, status_before = resource.state, resource.status
+    _act(actor, resource_id, action)
+    return run_service.queue_run(actor, resource, kind, state_before, status_before)
+
+
 @db.unit_of_work
 def provision(actor: Principal, resource_id: uuid.UUID) -> Run:
     """The queued provision run; raises InvalidResourceTransition (409) when not allowed now."""
-    resource = _act(actor, resource_id, Action.PROVISION)
-    return run_service.queue_run(actor, resource, RunKind.PROVISION)
+    return _queue(actor, resource_id, Action.PROVISION, RunKind.PROVISION)
 
 
 @db.unit_of_work
 def destroy(actor: Principal, resource_id: uuid.UUID) -> Run:
     """The queued destroy run; raises InvalidResourceTransition (409) when not allowed now."""
-    resource = _act(actor, resource_id, Action.DESTROY)
-    return run_service.queue_run(actor, resource, RunKind.DESTROY)
+    return _queue(actor, resource_id, Action.DESTROY, RunKind.DESTROY)
+
+
+@db.unit_of_work
+def plan(actor: Principal, resource_id: uuid.UUID) -> Run:
+    """A queued plan (dry run); the resource's state and status do not change. Conflict while a run is active."""
+    return _queue(actor, resource_id, Action.PLAN, RunKind.PLAN)
+
+
+@db.unit_of_work
+def restore_after_cancel(actor: Principal, resource_id: uuid.UUID, state: str, status: str) -> Resource:
+    """Put a resource whose queued run was cancelled back where it was before the run was asked for."""
+    return _act(actor, resource_id, Action.CANCEL, restore=(state, status))
 
 
 @db.unit_of_work

@@ -38,6 +38,8 @@ class Action(StrEnum):
     DESTROY = "destroy"
     DELETE = "delete"
     RECREATE = "recreate"
+    PLAN = "plan"
+    CANCEL = "cancel"
     # Taken by the platform itself as runs move.
     RUN_STARTED = "run_started"
     RUN_SUCCEEDED = "run_succeeded"
@@ -45,7 +47,8 @@ class Action(StrEnum):
 
 
 USER_ACTIONS = (
-    Action.APPROVE, Action.REJECT, Action.PROVISION, Action.DESTROY, Action.DELETE, Action.RECREATE,
+    Action.APPROVE, Action.REJECT, Action.PROVISION, Action.PLAN, Action.DESTROY, Action.CANCEL, Action.DELETE,
+    Action.RECREATE,
 )
 
 S, St = State, Status
@@ -66,6 +69,7 @@ def _rule(action, states, statuses, to_state, to_status) -> Rule:
 
 
 SETTLED_AFTER_RUN = (St.DONE, St.ERROR, St.UNKNOWN)
+SETTLED = (St.READY, *SETTLED_AFTER_RUN)
 
 # action, from states, from statuses -> to state, to status (KEEP = unchanged).
 # Order matters only where two rules share an action: the first match wins.
@@ -85,6 +89,10 @@ TRANSITIONS: tuple[Rule, ...] = (
     _rule(Action.DELETE, [S.DESTROYED], [St.DONE], KEEP, KEEP),
     _rule(Action.DELETE, [S.PROVISION], [St.READY, St.REJECTED, St.APPROVAL_PENDING], KEEP, KEEP),
     _rule(Action.RECREATE, [S.DESTROYED], [St.DONE], S.PROVISION, St.READY),
+    # A dry run: allowed whenever nothing is running; the resource does not move.
+    _rule(Action.PLAN, [S.PROVISION, S.PROVISIONED, S.DESTROY], SETTLED, KEEP, KEEP),
+    # The resource's own run can be cancelled; a queued one then goes back to where it was (see run_service).
+    _rule(Action.CANCEL, list(S), [St.QUEUED, St.IN_PROGRESS], KEEP, KEEP),
     _rule(Action.RUN_STARTED, list(S), [St.QUEUED], KEEP, St.IN_PROGRESS),
     _rule(Action.RUN_SUCCEEDED, [S.PROVISION, S.PROVISIONED], [St.IN_PROGRESS], S.PROVISIONED, St.DONE),
     _rule(Action.RUN_SUCCEEDED, [S.DESTROY], [St.IN_PROGRESS], S.DESTROYED, St.DONE),

@@ -76,6 +76,15 @@ def provision_resource(resource_id: uuid.UUID):
     return resource_service.provision(current_principal(), resource_id)
 
 
+@blp.route("/<uuid:resource_id>/plan", methods=["POST"])
+@blp.response(202, RunSchema)
+@blp.alt_response(404, "NOT_FOUND")
+@blp.alt_response(409, "CONFLICT")
+def plan_resource(resource_id: uuid.UUID):
+    """Queue a plan (dry run): what provisioning would change, without changing anything"""
+    return resource_service.plan(current_principal(), resource_id)
+
+
 @blp.route("/<uuid:resource_id>/destroy", methods=["POST"])
 @blp.response(202, RunSchema)
 @blp.alt_response(404, "NOT_FOUND")

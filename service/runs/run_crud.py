@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,15 +21,46 @@ def add_run(session: Session, run: Run) -> Run:
     return run
 
 
+def get_run_for_update(session: Session, run_id: uuid.UUID, skip_locked: bool = False) -> Run | None:
+    return session.scalar(select(Run).where(Run.id == run_id).with_for_update(skip_locked=skip_locked))
+
+
 def claim_run(session: Session, run_id: uuid.UUID, worker: str, engine: str, now) -> bool:
     """Compare-and-set queued -> running. False when another delivery already claimed it (or it is gone)."""
     result = session.execute(
         update(Run)
         .where(Run.id == run_id, Run.status == RunStatus.QUEUED)
-        .values(status=RunStatus.RUNNING, started_at=now, worker=worker, engine=engine)
+        .values(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker, engine=engine)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def mark_published(session: Session, run_id: uuid.UUID, now) -> None:
+    session.execute(update(Run).where(Run.id == run_id).values(published_at=now))
+
+
+def beat(session: Session, run_id: uuid.UUID, now) -> Run | None:
+    """Record a heartbeat; the run as it now is (None once it is no longer running)."""
+    session.execute(update(Run).where(Run.id == run_id, Run.status == RunStatus.RUNNING).values(heartbeat_at=now))
+    return session.scalar(select(Run).where(Run.id == run_id, Run.status == RunStatus.RUNNING))
+
+
+def stale_running_run_ids(session: Session, heartbeat_before) -> list[uuid.UUID]:
+    return list(session.scalars(
+        select(Run.id).where(Run.status == RunStatus.RUNNING,
+                             func.coalesce(Run.heartbeat_at, Run.started_at) < heartbeat_before)
+    ))
+
+
+def unpublished_run_ids(session: Session, created_before, published_before) -> list[uuid.UUID]:
+    """Queued runs whose message never reached the broker, or reached it long ago without being taken."""
+    return list(session.scalars(
+        select(Run.id).where(
+            Run.status == RunStatus.QUEUED,
+            or_(and_(Run.published_at.is_(None), Run.created_at < created_before), Run.published_at < published_before),
+        )
+    ))
 
 
 def select_runs(resource_id: uuid.UUID | None = None, status: str | None = None, kind: str | None = None) -> Select:

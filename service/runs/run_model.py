@@ -13,6 +13,7 @@ from service.db import Base, BigId, JsonType, UtcDateTime, new_id, utcnow
 class RunKind(StrEnum):
     PROVISION = "provision"
     DESTROY = "destroy"
+    PLAN = "plan"  # a dry run: the resource's state and status stay as they are
 
 
 class RunStatus(StrEnum):
@@ -20,6 +21,7 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -50,6 +52,18 @@ class Run(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set once the message has reached the broker; the sweeper re-publishes queued runs without it.
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Written by the worker while the engine runs; the sweeper fails running runs whose heartbeat stops.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancel_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancel_requested_by: Mapped[str | None] = mapped_column(String(300))
+    cancel_force: Mapped[bool] = mapped_column(default=False)
+    # Where the resource was before this run was queued, so cancelling a queued run can put it back.
+    resource_state_before: Mapped[str | None] = mapped_column(String(20))
+    resource_status_before: Mapped[str | None] = mapped_column(String(20))
+    # Plan runs: counts and addresses of the changes (never attribute values, which may be secret).
+    plan_summary: Mapped[dict | None] = mapped_column(JsonType)
     worker: Mapped[str | None] = mapped_column(String(200))
     engine: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)

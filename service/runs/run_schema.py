@@ -20,6 +20,15 @@ class RunSchema(ma.Schema):
     error = ma.fields.String(allow_none=True)
     outputs = ma.fields.Method("_outputs", allow_none=True)
     log_line_count = ma.fields.Integer()
+    plan_summary = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "Plan runs: {add, change, destroy, has_changes, resources: [{address, actions}], "
+                                 "drifted: [address]}."},
+    )
+    heartbeat_at = ma.fields.DateTime(allow_none=True, metadata={"description": "Last sign of life of its worker."})
+    cancel_requested_at = ma.fields.DateTime(allow_none=True)
+    cancel_requested_by = ma.fields.String(allow_none=True)
+
 
     def _duration(self, run):
         if run.started_at is None or run.finished_at is None:
@@ -28,6 +37,13 @@ class RunSchema(ma.Schema):
 
     def _outputs(self, run):
         return masked_outputs(run.outputs)
+
+
+class RunCancelSchema(ma.Schema):
+    force = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Admins only: kill the engine at once instead of interrupting it gracefully."},
+    )
 
 
 class RunQueryArgsSchema(ma.Schema):

@@ -5,6 +5,7 @@ import logging
 import socket
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from service import db, messaging
 from service.audit import audit_service
@@ -12,16 +13,20 @@ from service.auth.principal import SYSTEM, Principal
 from service.config import Settings
 from service.engine import engine_run
 from service.engine.masking import Masker
-from service.errors import NotFound
+from service.engine.process import RunControl
+from service.errors import InvalidState, NotFound
 from service.listing import apply_sort, page_of
 from service.resources import resource_service
 from service.runs import run_crud
+from service.runs.run_heartbeat import RunHeartbeat
 from service.runs.run_log_writer import RunLogWriter
-from service.runs.run_model import Run, RunKind, RunLogLine, RunStatus
+from service.runs.run_model import ACTIVE_RUN_STATUSES, Run, RunKind, RunLogLine, RunStatus
 from service.templates import template_service
 
 log = logging.getLogger(__name__)
 SORTS = {"created_at": Run.created_at, "status": Run.status, "kind": Run.kind}
+# A run still unpublished after this long had its publish fail (publishing happens right after commit).
+UNPUBLISHED_GRACE_SECONDS = 5
 
 
 class RunNotFound(NotFound):
@@ -29,11 +34,57 @@ class RunNotFound(NotFound):
         super().__init__(f"run {run_id} not found")
 
 
-def queue_run(actor: Principal, resource, kind: RunKind) -> Run:
+def queue_run(actor: Principal, resource, kind: RunKind, state_before: str, status_before: str) -> Run:
     """A queued run row in the caller's transaction; its message is sent only after commit."""
-    run = run_crud.add_run(db.session(), Run(resource_id=resource.id, kind=kind, created_by=actor.subject))
+    run = run_crud.add_run(db.session(), Run(
+        resource_id=resource.id, kind=kind, created_by=actor.subject,
+        resource_state_before=state_before, resource_status_before=status_before,
+    ))
     audit_service.record(actor, "run.queue", "run", run.id, after={"resource_id": str(resource.id), "kind": kind})
-    messaging.send_after_commit(messaging.EXECUTE_RUN, str(run.id))
+    _publish_after_commit(run.id)
+    return run
+
+
+def _publish_after_commit(run_id: uuid.UUID) -> None:
+    def record_sent():
+        with db.session.session_factory() as session:
+            run_crud.mark_published(session, run_id, db.utcnow())
+            session.commit()
+
+    messaging.send_after_commit(messaging.EXECUTE_RUN, str(run_id), on_sent=record_sent)
+
+
+class RunAlreadyFinished(InvalidState):
+    def __init__(self, run: Run):
+        super().__init__(f"run {run.id} has already finished ({run.status})", run_status=str(run.status))
+
+
+@db.unit_of_work
+def cancel_run(actor: Principal, run_id: uuid.UUID, force: bool = False) -> Run:
+    """Cancel: a queued run ends now and its resource goes back to where it was; a running one is asked to
+    stop (interrupt, then kill after a grace period; `force`, for admins, kills at once). The worker then
+    finishes it as `cancelled`. Raises RunNotFound, PermissionDenied, RunAlreadyFinished."""
+    actor.require("admin" if force else "resources:write")
+    session = db.session()
+    run = run_crud.get_run_for_update(session, run_id)
+    if run is None:
+        raise RunNotFound(run_id)
+    if run.status not in ACTIVE_RUN_STATUSES:
+        raise RunAlreadyFinished(run)
+    before = {"status": run.status}
+    if run.status == RunStatus.QUEUED:
+        run.status = RunStatus.CANCELLED
+        run.finished_at = db.utcnow()
+        run.error = f"cancelled by {actor.subject} before it started"
+        if run.kind != RunKind.PLAN:
+            resource_service.restore_after_cancel(actor, run.resource_id, run.resource_state_before,
+                                                  run.resource_status_before)
+    else:
+        run.cancel_requested_at = db.utcnow()
+        run.cancel_requested_by = actor.subject
+        run.cancel_force = run.cancel_force or force
+    audit_service.record(actor, "run.force_cancel" if force else "run.cancel", "run", run.id, before=before,
+                         after={"status": run.status, "force": force})
     return run
 
 
@@ -69,6 +120,7 @@ def list_log_lines(actor: Principal, run_id: uuid.UUID, offset: int, limit: int)
 class _ClaimedRun:
     run_id: uuid.UUID
     resource_id: uuid.UUID
+    kind: str
     job: engine_run.EngineJob
     masker: Masker
 
@@ -79,12 +131,19 @@ def execute_run(run_id: uuid.UUID, settings: Settings) -> bool:
     if claimed is None:
         log.info("run %s: nothing to claim (already taken or gone)", run_id)
         return False
-    with RunLogWriter(run_id, claimed.masker) as writer:
+    control = RunControl()
+    with RunLogWriter(run_id, claimed.masker) as writer, \
+            RunHeartbeat(run_id, settings.heartbeat_seconds, control) as heartbeat:
         try:
-            result = engine_run.run_job(claimed.job, settings, str(run_id), writer.write)
+            result = engine_run.run_job(claimed.job, settings, str(run_id), writer.write, control)
         except Exception as error:  # a bug or broken archive must still end the run, not leave it running
             log.exception("run %s crashed", run_id)
             result = engine_run.EngineResult(succeeded=False, error=f"internal error: {type(error).__name__}")
+    if heartbeat.taken_away:
+        log.warning("run %s was ended elsewhere (worker presumed lost); its outcome is not recorded", run_id)
+        return True
+    if result.cancelled:
+        result.error = f"cancelled by {heartbeat.cancelled_by}"
     _finish(claimed, result, writer.line_count)
     return True
 
@@ -96,7 +155,10 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
         return None
     run = run_crud.get_run(session, run_id)
     session.refresh(run)
-    resource = resource_service.mark_run_started(run.resource_id)
+    if run.kind == RunKind.PLAN:
+        resource = resource_service.get_resource(SYSTEM, run.resource_id)
+    else:
+        resource = resource_service.mark_run_started(run.resource_id)
     module = template_service.module_for_run(resource.template_version_id)
     job = engine_run.EngineJob(
         kind=run.kind,
@@ -106,7 +168,7 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
         state=resource_service.load_tf_state(resource.id),
     )
     masker = Masker(resource.secret_variables.values())
-    return _ClaimedRun(run_id=run.id, resource_id=resource.id, job=job, masker=masker)
+    return _ClaimedRun(run_id=run.id, resource_id=resource.id, kind=run.kind, job=job, masker=masker)
 
 
 def stored_outputs(raw: dict | None) -> dict | None:
@@ -126,13 +188,61 @@ def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: i
         resource_service.save_tf_state(claimed.resource_id, result.state, _serial(result.state))
     run = run_crud.get_run(session, claimed.run_id)
     outputs = stored_outputs(result.outputs)
-    run.status = RunStatus.SUCCEEDED if result.succeeded else RunStatus.FAILED
+    if result.cancelled:
+        run.status = RunStatus.CANCELLED
+    else:
+        run.status = RunStatus.SUCCEEDED if result.succeeded else RunStatus.FAILED
     run.finished_at = db.utcnow()
     run.error = claimed.masker(result.error) if result.error else None
     run.outputs = outputs
+    run.plan_summary = result.plan_summary
     run.log_line_count = line_count
-    resource_service.mark_run_finished(SYSTEM, claimed.resource_id, result.succeeded, outputs)
+    if claimed.kind != RunKind.PLAN:
+        resource_service.mark_run_finished(SYSTEM, claimed.resource_id, result.succeeded, outputs)
     audit_service.record(SYSTEM, f"run.{run.status}", "run", run.id, after={"error": run.error})
+
+
+# --- the sweeper: what a crashed worker or an unreachable broker left behind ----------------------------
+
+@db.unit_of_work
+def _fail_lost_run(run_id: uuid.UUID, reason: str) -> bool:
+    session = db.session()
+    run = run_crud.get_run_for_update(session, run_id, skip_locked=True)
+    if run is None or run.status != RunStatus.RUNNING:
+        return False  # finished meanwhile, or another sweeper has it
+    run.status = RunStatus.FAILED
+    run.finished_at = db.utcnow()
+    run.error = reason
+    if run.kind != RunKind.PLAN:
+        resource_service.mark_run_finished(SYSTEM, run.resource_id, False, None)
+    audit_service.record(SYSTEM, "run.worker_lost", "run", run.id, after={"error": reason})
+    return True
+
+
+@db.unit_of_work
+def _republish(run_ids: list[uuid.UUID]) -> None:
+    for run_id in run_ids:
+        _publish_after_commit(run_id)
+
+
+def sweep(settings: Settings) -> dict:
+    """Fail running runs whose worker stopped heartbeating; publish again queued runs nobody took.
+
+    Safe to run anywhere, any number of times at once (row locks with SKIP LOCKED, compare-and-set claims).
+    """
+    now = db.utcnow()
+    with db.session.session_factory() as session:
+        lost = run_crud.stale_running_run_ids(session, now - timedelta(seconds=settings.worker_lost_seconds))
+        waiting = run_crud.unpublished_run_ids(
+            session, now - timedelta(seconds=UNPUBLISHED_GRACE_SECONDS),
+            now - timedelta(seconds=settings.requeue_after_seconds),
+        )
+    failed = sum(
+        _fail_lost_run(run_id, f"worker lost: no heartbeat for {settings.worker_lost_seconds} s") for run_id in lost
+    )
+    if waiting:
+        _republish(waiting)
+    return {"failed": failed, "republished": len(waiting)}
 
 
 def _serial(state: bytes) -> int:

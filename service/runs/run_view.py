@@ -7,7 +7,13 @@ from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
 from service.runs import run_service
 from service.runs.run_model import ACTIVE_RUN_STATUSES
-from service.runs.run_schema import RunLogQueryArgsSchema, RunLogSchema, RunQueryArgsSchema, RunSchema
+from service.runs.run_schema import (
+    RunCancelSchema,
+    RunLogQueryArgsSchema,
+    RunLogSchema,
+    RunQueryArgsSchema,
+    RunSchema,
+)
 
 blp = Blueprint("runs", __name__, url_prefix="/api/v1/runs", description="Runs: engine executions and their logs.")
 
@@ -30,6 +36,17 @@ class RunByIdViews(MethodView):
     def get(self, run_id: uuid.UUID):
         """Get a run"""
         return run_service.get_run(current_principal(), run_id)
+
+
+@blp.route("/<uuid:run_id>/cancel", methods=["POST"])
+@blp.arguments(RunCancelSchema, required=False)
+@blp.response(202, RunSchema)
+@blp.alt_response(403, "FORBIDDEN")
+@blp.alt_response(404, "NOT_FOUND")
+@blp.alt_response(409, "CONFLICT")
+def cancel_run(data, run_id: uuid.UUID):
+    """Cancel a run: a queued one at once, a running one by interrupting its engine"""
+    return run_service.cancel_run(current_principal(), run_id, data.get("force", False))
 
 
 @blp.route("/<uuid:run_id>/logs")

@@ -53,7 +53,7 @@ def test_a_failing_apply_reports_the_step_and_keeps_the_state(engine_settings, t
 
 def test_a_run_past_its_timeout_fails_with_the_reason(engine_settings, tmp_path):
     slow = 'resource "terraform_data" "slow" {\n  provisioner "local-exec" {\n    command = "sleep 30"\n  }\n}\n'
-    quick = dataclasses.replace(engine_settings, run_timeout_seconds=3)
+    quick = dataclasses.replace(engine_settings, apply_timeout_seconds=3)
     result = run_job(_job(tmp_path, slow, variables={}), quick, "r4", lambda _: None)
     assert not result.succeeded
     assert result.error == "timed out after 3 s"

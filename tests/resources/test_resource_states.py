@@ -41,12 +41,12 @@ def test_pairs_outside_the_table_are_refused_with_the_allowed_actions(action):
 @pytest.mark.parametrize(
     ("state", "status", "expected"),
     [
-        (State.PROVISION, Status.READY, [Action.PROVISION, Action.DELETE]),
+        (State.PROVISION, Status.READY, [Action.PROVISION, Action.PLAN, Action.DELETE]),
         (State.PROVISION, Status.APPROVAL_PENDING, [Action.APPROVE, Action.REJECT, Action.DELETE]),
-        (State.PROVISIONED, Status.DONE, [Action.PROVISION, Action.DESTROY]),
+        (State.PROVISIONED, Status.DONE, [Action.PROVISION, Action.PLAN, Action.DESTROY]),
         (State.DESTROYED, Status.DONE, [Action.DELETE, Action.RECREATE]),
-        (State.PROVISION, Status.IN_PROGRESS, []),
-        (State.PROVISIONED, Status.QUEUED, []),
+        (State.PROVISION, Status.IN_PROGRESS, [Action.CANCEL]),
+        (State.PROVISIONED, Status.QUEUED, [Action.CANCEL]),
     ],
 )
 def test_allowed_actions_by_pair(state, status, expected):

@@ -112,7 +112,7 @@ def test_list_filters_by_entity_and_reports_the_total(client, admin, template):
 def test_actions_lists_what_the_caller_may_do_now(client, admin, template):
     resource = _create(client, admin, template).json
     body = client.get(f"/api/v1/resources/{resource['id']}/actions", headers=admin).json
-    assert body["actions"] == ["provision", "delete"]
+    assert body["actions"] == ["provision", "plan", "delete"]
     viewer = bearer(make_token("viewer"))
     assert client.get(f"/api/v1/resources/{resource['id']}/actions", headers=viewer).json["actions"] == []
 
@@ -131,7 +131,7 @@ def test_an_illegal_action_is_409_with_state_and_allowed_actions(client, admin, 
     assert response.status_code == 409
     assert response.json["state"] == State.PROVISION
     assert response.json["resource_status"] == Status.READY
-    assert response.json["allowed_actions"] == ["provision", "delete"]
+    assert response.json["allowed_actions"] == ["provision", "plan", "delete"]
 
 
 def test_a_second_provision_while_queued_is_409(client, admin, template):

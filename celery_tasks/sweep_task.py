@@ -1,0 +1,18 @@
+"""The periodic sweep (Celery beat): recover runs left behind by lost workers or an unreachable broker."""
+
+import logging
+
+from celery import shared_task
+
+from service.messaging import SWEEP
+from service.runs import run_service
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, name=SWEEP)
+def sweep(self) -> dict:
+    result = run_service.sweep(self.app.settings)
+    if result["failed"] or result["republished"]:
+        log.warning("sweep: %(failed)d lost runs failed, %(republished)d queued runs published again", result)
+    return result
