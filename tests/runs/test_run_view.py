@@ -52,3 +52,49 @@ def test_runs_filter_by_status(client, admin, run):
 def test_a_resource_runs_of_an_unknown_resource_is_404(client, admin):
     response = client.get("/api/v1/resources/7d3c9b8a-0000-4000-8000-000000000000/runs", headers=admin)
     assert response.status_code == 404
+
+
+def test_cancelling_a_queued_run_puts_the_resource_back(client, admin, run):
+    response = client.post(f"/api/v1/runs/{run.id}/cancel", headers=admin)
+    assert response.status_code == 202
+    assert response.json["status"] == "cancelled"
+    assert "before it started" in response.json["error"]
+    resource = client.get(f"/api/v1/resources/{run.resource_id}", headers=admin).json
+    assert (resource["state"], resource["status"]) == ("provision", "ready")
+
+
+def test_cancelling_a_queued_destroy_restores_the_provisioned_state(client, admin, db_session, tmp_path):
+    from service.resources.resource_model import Resource
+
+    template, _ = make_template(write_module(tmp_path / "d"), name="d")
+    resource = make_resource(template, name="d")
+    row = db.session.get(Resource, resource.id)
+    row.state, row.status = "provisioned", "done"  # as a finished provision run leaves it
+    db.session.flush()
+    destroy = resource_service.destroy(ADMIN, resource.id)
+    client.post(f"/api/v1/runs/{destroy.id}/cancel", headers=admin)
+    body = client.get(f"/api/v1/resources/{resource.id}", headers=admin).json
+    assert (body["state"], body["status"]) == ("provisioned", "done")
+
+
+def test_a_finished_run_cannot_be_cancelled(client, admin, run):
+    client.post(f"/api/v1/runs/{run.id}/cancel", headers=admin)
+    response = client.post(f"/api/v1/runs/{run.id}/cancel", headers=admin)
+    assert response.status_code == 409
+    assert response.json["run_status"] == "cancelled"
+
+
+def test_only_admins_may_force_cancel(client, run):
+    member = bearer(make_token("member"))
+    assert client.post(f"/api/v1/runs/{run.id}/cancel", json={"force": True}, headers=member).status_code == 403
+    assert client.post(f"/api/v1/runs/{run.id}/cancel", headers=bearer(make_token("viewer"))).status_code == 403
+
+
+def test_a_plan_leaves_the_resource_as_it_was_and_blocks_a_second_run(client, admin, db_session, tmp_path):
+    template, _ = make_template(write_module(tmp_path / "p"), name="p")
+    resource = make_resource(template, name="p")
+    response = client.post(f"/api/v1/resources/{resource.id}/plan", headers=admin)
+    assert (response.status_code, response.json["kind"]) == (202, "plan")
+    body = client.get(f"/api/v1/resources/{resource.id}", headers=admin).json
+    assert (body["state"], body["status"]) == ("provision", "ready")
+    assert client.post(f"/api/v1/resources/{resource.id}/provision", headers=admin).status_code == 409

@@ -1,0 +1,133 @@
+"""Crash recovery: a worker killed with -9 mid-apply, and runs whose message never reached the broker.
+
+These tests use a queue of their own and their own worker (with the beat sweeper on a short fuse), so no
+other worker takes their runs.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import uuid
+
+import pytest
+from factories import bearer, make_token, write_module
+from support import wait_for
+
+from service import messaging
+from service.app import create_app
+from service.config import load_settings
+
+pytestmark = pytest.mark.e2e
+
+SLEEPY_TF = textwrap.dedent('''
+    variable "seconds_file" {
+      type = string
+    }
+    resource "terraform_data" "sleepy" {
+      provisioner "local-exec" {
+        command = "echo started; sleep $(cat ${var.seconds_file})"
+      }
+    }
+''')
+
+
+@pytest.fixture
+def isolated(app, base_env, committed_db):
+    """(env, client) for an API publishing to a queue nobody else consumes."""
+    env = {**base_env, "RUN_QUEUE": f"ik-recovery-{uuid.uuid4().hex[:8]}", "HEARTBEAT_SECONDS": "1",
+           "WORKER_LOST_SECONDS": "4", "SWEEP_INTERVAL_SECONDS": "1"}
+    own = create_app(load_settings(env), bind_database=False)
+    yield env, own.test_client()
+    celery = own.extensions["infrakitchen_celery"]
+    with celery.connection_for_write() as connection:
+        connection.default_channel.queue_delete(env["RUN_QUEUE"])
+    # create_app installed its publisher; give the session's app its own back.
+    from celery_tasks.celery_app import publisher
+
+    messaging.set_publisher(publisher(app.extensions["infrakitchen_celery"]))
+
+
+def _worker(env, *flags):
+    return subprocess.Popen([sys.executable, "-m", "service.cli", "worker", *flags], env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _api(client, token):
+    def call(method, path, json=None):
+        response = getattr(client, method)(f"/api/v1{path}", json=json, headers=bearer(token))
+        assert response.status_code < 300, response.json
+        return response.json
+    return call
+
+
+def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated, tmp_path):
+    env, client = isolated
+    api = _api(client, make_token("admin", "recovery-admin"))
+    seconds = tmp_path / "seconds"
+    seconds.write_text("60")
+    template = api("post", "/templates/", {"name": "sleepy"})
+    api("post", f"/templates/{template['id']}/versions",
+        {"version": "1", "source": {"url": str(write_module(tmp_path / "m", SLEEPY_TF))}})
+    resource = api("post", "/resources/", {"name": "sleepy", "template_id": template["id"],
+                                           "variables": {"seconds_file": str(seconds)}})
+
+    doomed = _worker(env)
+    try:
+        run = api("post", f"/resources/{resource['id']}/provision")
+        wait_for(lambda: "started" in " ".join(api("get", f"/runs/{run['id']}/logs")["lines"]),
+                 timeout=60, what="the apply to start")
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+    finally:
+        _stop(doomed)
+
+    survivor = _worker(env, "--beat")  # its beat sweeps every second
+    try:
+        failed = wait_for(lambda: (r := api("get", f"/runs/{run['id']}"))["status"] != "running" and r,
+                          timeout=60, what="the sweeper to fail the lost run")
+        assert failed["status"] == "failed"
+        assert failed["error"].startswith("worker lost")
+        assert api("get", f"/resources/{resource['id']}")["status"] == "error"
+
+        seconds.write_text("0")
+        again = api("post", f"/resources/{resource['id']}/provision")
+        wait_for(lambda: api("get", f"/runs/{again['id']}")["status"] == "succeeded", timeout=60,
+                 what="a new provision to succeed")
+        assert api("get", f"/resources/{resource['id']}")["state"] == "provisioned"
+    finally:
+        _stop(survivor)
+
+
+def test_runs_requested_while_the_broker_is_unreachable_all_complete_later(isolated, base_env, tmp_path):
+    env, _ = isolated
+    # The API sees no broker (nothing listens on port 1), as during a RabbitMQ outage.
+    unreachable = create_app(load_settings({**env, "BROKER_URL": "amqp://guest:guest@127.0.0.1:1//"}),
+                             bind_database=False)
+    api = _api(unreachable.test_client(), make_token("admin", "outage-admin"))
+    template = api("post", "/templates/", {"name": "greeter"})
+    api("post", f"/templates/{template['id']}/versions",
+        {"version": "1", "source": {"url": str(write_module(tmp_path / "m"))}})
+    runs = []
+    for i in range(3):
+        resource = api("post", "/resources/", {"name": f"r{i}", "template_id": template["id"],
+                                               "variables": {"name": str(i)}})
+        runs.append(api("post", f"/resources/{resource['id']}/provision"))
+    assert all(api("get", f"/runs/{r['id']}")["status"] == "queued" for r in runs)
+
+    worker = _worker(env, "--beat")  # the broker is back for the worker and its sweeper
+    try:
+        wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs),
+                 timeout=90, what="every run requested during the outage to succeed")
+    finally:
+        _stop(worker)
