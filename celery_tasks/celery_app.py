@@ -27,6 +27,8 @@ def make_celery(settings: Settings) -> InfraCelery:
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        # Cancels travel through the database, so no worker needs a broadcast (pidbox) queue.
+        worker_enable_remote_control=False,
         task_serializer="json",
         accept_content=["json"],
         beat_schedule={
