@@ -14,7 +14,8 @@ def run_worker(settings: Settings, concurrency: int, beat: bool) -> None:
     # Threads, not forks: each run is a child process anyway, and threads keep one database pool.
     app.worker_main([
         # A node name of its own: two workers on one host must not share one (RabbitMQ locks it to the first).
-        "worker", f"--hostname=infrakitchen-{os.getpid()}@%h", "--pool=threads", f"--concurrency={concurrency}", "-Q", settings.run_queue,
+        "worker", f"--hostname=infrakitchen-{os.getpid()}@%h", "--pool=threads", f"--concurrency={concurrency}",
+        "-Q", settings.run_queue,
         f"--loglevel={settings.log_level}", "--without-gossip", "--without-mingle", "--without-heartbeat",
         # The sweeper's schedule; sweeps are idempotent, so a second beat somewhere only sweeps more often.
         *(["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"] if beat else []),
