@@ -5,7 +5,7 @@ the run rows in the database are the record, so every setting here favours 'deli
 from celery import Celery
 
 from service.config import Settings
-from service.messaging import SWEEP
+from service.messaging import SCHEDULE_DRIFT_CHECKS, SWEEP
 
 
 class InfraCelery(Celery):
@@ -36,6 +36,11 @@ def make_celery(settings: Settings) -> InfraCelery:
                       "options": {"expires": float(settings.sweep_interval_seconds)}},
         },
     )
+    if settings.drift_check_interval_seconds:
+        app.conf.beat_schedule["drift"] = {
+            "task": SCHEDULE_DRIFT_CHECKS, "schedule": float(settings.drift_check_interval_seconds),
+            "options": {"expires": float(settings.drift_check_interval_seconds)},
+        }
     if settings.broker_url.startswith("filesystem"):
         queue_dir = settings.data_dir / "broker"
         (queue_dir / "processed").mkdir(parents=True, exist_ok=True)

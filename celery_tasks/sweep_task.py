@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from service.messaging import SWEEP
+from service.messaging import SCHEDULE_DRIFT_CHECKS, SWEEP
 from service.runs import run_service
 
 log = logging.getLogger(__name__)
@@ -16,3 +16,10 @@ def sweep(self) -> dict:
     if result["failed"] or result["republished"]:
         log.warning("sweep: %(failed)d lost runs failed, %(republished)d queued runs published again", result)
     return result
+
+
+@shared_task(bind=True, name=SCHEDULE_DRIFT_CHECKS)
+def schedule_drift_checks(self) -> int:
+    queued = run_service.schedule_drift_checks(self.app.settings)
+    log.info("drift checks queued: %d", queued)
+    return queued

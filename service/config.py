@@ -15,7 +15,7 @@ class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message names the variable."""
 
 
-def _int(env: dict, name: str, default: int) -> int:
+def _int(env: dict, name: str, default: int, allow_zero: bool = False) -> int:
     raw = env.get(name)
     if raw in (None, ""):
         return default
@@ -23,7 +23,7 @@ def _int(env: dict, name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
-    if value <= 0:
+    if value < 0 or (value == 0 and not allow_zero):
         raise ConfigError(f"{name} must be positive, got {value}")
     return value
 
@@ -54,6 +54,7 @@ class Settings:
     worker_lost_seconds: int
     sweep_interval_seconds: int
     requeue_after_seconds: int
+    drift_check_interval_seconds: int  # 0: no scheduled drift checks
     max_module_bytes: int
     allow_local_sources: bool
     log_level: str
@@ -68,7 +69,7 @@ class Settings:
         return self.data_dir / "plugin-cache"
 
     def timeout_for(self, kind: str) -> int:
-        return self.plan_timeout_seconds if kind == "plan" else self.apply_timeout_seconds
+        return self.plan_timeout_seconds if kind in ("plan", "drift_check") else self.apply_timeout_seconds
 
     @property
     def engine_label(self) -> str:
@@ -123,6 +124,7 @@ def load_settings(env: dict | None = None) -> Settings:
         worker_lost_seconds=_int(env, "WORKER_LOST_SECONDS", 60),
         sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 15),
         requeue_after_seconds=_int(env, "REQUEUE_AFTER_SECONDS", 300),
+        drift_check_interval_seconds=_int(env, "DRIFT_CHECK_INTERVAL_SECONDS", 0, allow_zero=True),
         max_module_bytes=_int(env, "MAX_MODULE_BYTES", 20 * 1024 * 1024),
         allow_local_sources=_bool(env, "ALLOW_LOCAL_SOURCES", environment == "development"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),

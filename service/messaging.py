@@ -14,6 +14,7 @@ from service import db
 log = logging.getLogger(__name__)
 EXECUTE_RUN = "infrakitchen.execute_run"
 SWEEP = "infrakitchen.sweep"
+SCHEDULE_DRIFT_CHECKS = "infrakitchen.schedule_drift_checks"
 _publisher = None
 
 

@@ -26,6 +26,8 @@ ACTION_PERMISSIONS = {
     Action.RECREATE: "resources:write",
     Action.PLAN: "resources:write",
     Action.CANCEL: "resources:write",
+    Action.DRIFT_CHECK: "admin",
+    Action.DRIFT_DETECTED: "admin",
 }
 
 
@@ -126,6 +128,8 @@ def _act(actor: Principal, resource_id: uuid.UUID, action: Action, restore: tupl
 
 def _queue(actor: Principal, resource_id: uuid.UUID, action: Action, kind: RunKind) -> Run:
     resource = _locked(actor, resource_id, action)
+    if kind != RunKind.DRIFT_CHECK:
+        run_service.supersede_queued_drift_check(actor, resource_id)  # a person's run goes first
     # Locked in this transaction already, so _act's lock is immediate and nothing moves in between.
     state_before, status_before = resource.state, resource.status
     _act(actor, resource_id, action)
@@ -148,6 +152,20 @@ def destroy(actor: Principal, resource_id: uuid.UUID) -> Run:
 def plan(actor: Principal, resource_id: uuid.UUID) -> Run:
     """A queued plan (dry run); the resource's state and status do not change. Conflict while a run is active."""
     return _queue(actor, resource_id, Action.PLAN, RunKind.PLAN)
+
+
+@db.unit_of_work
+def check_drift(actor: Principal, resource_id: uuid.UUID) -> Run:
+    """A queued drift check (a plan) of a provisioned resource; InvalidResourceTransition when not `done`."""
+    return _queue(actor, resource_id, Action.DRIFT_CHECK, RunKind.DRIFT_CHECK)
+
+
+@db.unit_of_work
+def record_drift(actor: Principal, resource_id: uuid.UUID, summary: dict) -> Resource:
+    """Mark a resource `unknown` because a drift check found changes; the summary goes to the audit log."""
+    resource = _act(actor, resource_id, Action.DRIFT_DETECTED)
+    audit_service.record(actor, "resource.drift_summary", "resource", resource.id, after=summary)
+    return resource
 
 
 @db.unit_of_work

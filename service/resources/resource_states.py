@@ -44,6 +44,8 @@ class Action(StrEnum):
     RUN_STARTED = "run_started"
     RUN_SUCCEEDED = "run_succeeded"
     RUN_FAILED = "run_failed"
+    DRIFT_CHECK = "drift_check"
+    DRIFT_DETECTED = "drift_detected"
 
 
 USER_ACTIONS = (
@@ -93,6 +95,9 @@ TRANSITIONS: tuple[Rule, ...] = (
     _rule(Action.PLAN, [S.PROVISION, S.PROVISIONED, S.DESTROY], SETTLED, KEEP, KEEP),
     # The resource's own run can be cancelled; a queued one then goes back to where it was (see run_service).
     _rule(Action.CANCEL, list(S), [St.QUEUED, St.IN_PROGRESS], KEEP, KEEP),
+    # Drift checks look at healthy provisioned resources only; drift found makes the status `unknown`.
+    _rule(Action.DRIFT_CHECK, [S.PROVISIONED], [St.DONE], KEEP, KEEP),
+    _rule(Action.DRIFT_DETECTED, [S.PROVISIONED], [St.DONE], KEEP, St.UNKNOWN),
     _rule(Action.RUN_STARTED, list(S), [St.QUEUED], KEEP, St.IN_PROGRESS),
     _rule(Action.RUN_SUCCEEDED, [S.PROVISION, S.PROVISIONED], [St.IN_PROGRESS], S.PROVISIONED, St.DONE),
     _rule(Action.RUN_SUCCEEDED, [S.DESTROY], [St.IN_PROGRESS], S.DESTROYED, St.DONE),

@@ -5,7 +5,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict
-from service.runs.run_model import Run, RunLogLine, RunStatus
+from service.resources.resource_model import Resource
+from service.runs.run_model import ACTIVE_RUN_STATUSES, Run, RunKind, RunLogLine, RunStatus
 
 
 def get_run(session: Session, run_id: uuid.UUID) -> Run | None:
@@ -44,6 +45,25 @@ def beat(session: Session, run_id: uuid.UUID, now) -> Run | None:
     """Record a heartbeat; the run as it now is (None once it is no longer running)."""
     session.execute(update(Run).where(Run.id == run_id, Run.status == RunStatus.RUNNING).values(heartbeat_at=now))
     return session.scalar(select(Run).where(Run.id == run_id, Run.status == RunStatus.RUNNING))
+
+
+def queued_runs_of_kind(session: Session, resource_id: uuid.UUID, kind: str) -> list[Run]:
+    return list(session.scalars(
+        select(Run).where(Run.resource_id == resource_id, Run.kind == kind, Run.status == RunStatus.QUEUED)
+        .with_for_update()
+    ))
+
+
+def resources_due_for_drift_check(session: Session, checked_before) -> list[uuid.UUID]:
+    """Healthy provisioned resources with no active run and no drift check since `checked_before`."""
+    recent = select(Run.id).where(
+        Run.resource_id == Resource.id,
+        or_(Run.status.in_(ACTIVE_RUN_STATUSES),
+            and_(Run.kind == RunKind.DRIFT_CHECK, Run.created_at >= checked_before)),
+    )
+    return list(session.scalars(
+        select(Resource.id).where(Resource.state == "provisioned", Resource.status == "done", ~recent.exists())
+    ))
 
 
 def stale_running_run_ids(session: Session, heartbeat_before) -> list[uuid.UUID]:

@@ -14,6 +14,11 @@ class RunKind(StrEnum):
     PROVISION = "provision"
     DESTROY = "destroy"
     PLAN = "plan"  # a dry run: the resource's state and status stay as they are
+    DRIFT_CHECK = "drift_check"  # a scheduled plan; changes found mark the resource `unknown`
+
+
+# Runs that only plan: they never move the resource through provisioning or save state.
+DRY_RUN_KINDS = (RunKind.PLAN, RunKind.DRIFT_CHECK)
 
 
 class RunStatus(StrEnum):

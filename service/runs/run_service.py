@@ -14,13 +14,13 @@ from service.config import Settings
 from service.engine import engine_run
 from service.engine.masking import Masker
 from service.engine.process import RunControl
-from service.errors import InvalidState, NotFound
+from service.errors import Conflict, InvalidState, NotFound
 from service.listing import apply_sort, page_of
 from service.resources import resource_service
 from service.runs import run_crud
 from service.runs.run_heartbeat import RunHeartbeat
 from service.runs.run_log_writer import RunLogWriter
-from service.runs.run_model import ACTIVE_RUN_STATUSES, Run, RunKind, RunLogLine, RunStatus
+from service.runs.run_model import ACTIVE_RUN_STATUSES, DRY_RUN_KINDS, Run, RunKind, RunLogLine, RunStatus
 from service.templates import template_service
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def cancel_run(actor: Principal, run_id: uuid.UUID, force: bool = False) -> Run:
         run.status = RunStatus.CANCELLED
         run.finished_at = db.utcnow()
         run.error = f"cancelled by {actor.subject} before it started"
-        if run.kind != RunKind.PLAN:
+        if run.kind not in DRY_RUN_KINDS:
             resource_service.restore_after_cancel(actor, run.resource_id, run.resource_state_before,
                                                   run.resource_status_before)
     else:
@@ -155,13 +155,13 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
         return None
     run = run_crud.get_run(session, run_id)
     session.refresh(run)
-    if run.kind == RunKind.PLAN:
+    if run.kind in DRY_RUN_KINDS:
         resource = resource_service.get_resource(SYSTEM, run.resource_id)
     else:
         resource = resource_service.mark_run_started(run.resource_id)
     module = template_service.module_for_run(resource.template_version_id)
     job = engine_run.EngineJob(
-        kind=run.kind,
+        kind="plan" if run.kind in DRY_RUN_KINDS else run.kind,
         archive=module.archive,
         module_path=module.path,
         variables=resource.engine_variables,
@@ -197,9 +197,39 @@ def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: i
     run.outputs = outputs
     run.plan_summary = result.plan_summary
     run.log_line_count = line_count
-    if claimed.kind != RunKind.PLAN:
+    if claimed.kind not in DRY_RUN_KINDS:
         resource_service.mark_run_finished(SYSTEM, claimed.resource_id, result.succeeded, outputs)
+    elif claimed.kind == RunKind.DRIFT_CHECK and result.succeeded and result.plan_summary["has_changes"]:
+        try:
+            resource_service.record_drift(SYSTEM, claimed.resource_id, result.plan_summary)
+        except InvalidState:
+            pass  # the resource moved on while the check ran; its drift no longer describes it
     audit_service.record(SYSTEM, f"run.{run.status}", "run", run.id, after={"error": run.error})
+
+
+def supersede_queued_drift_check(actor: Principal, resource_id: uuid.UUID) -> None:
+    """Cancel a drift check still waiting for a worker, so the caller's own run can take its place."""
+    session = db.session()
+    for run in run_crud.queued_runs_of_kind(session, resource_id, RunKind.DRIFT_CHECK):
+        run.status = RunStatus.CANCELLED
+        run.finished_at = db.utcnow()
+        run.error = f"superseded by a run asked for by {actor.subject}"
+    session.flush()  # the one-active-run index must see the slot free before the new run is inserted
+
+
+def schedule_drift_checks(settings: Settings) -> int:
+    """Queue a drift check for each healthy provisioned resource not checked within the interval."""
+    cutoff = db.utcnow() - timedelta(seconds=settings.drift_check_interval_seconds)
+    with db.session.session_factory() as session:
+        due = run_crud.resources_due_for_drift_check(session, cutoff)
+    queued = 0
+    for resource_id in due:
+        try:
+            resource_service.check_drift(SYSTEM, resource_id)
+            queued += 1
+        except (InvalidState, Conflict):
+            pass  # it moved or got a run meanwhile: next round
+    return queued
 
 
 # --- the sweeper: what a crashed worker or an unreachable broker left behind ----------------------------
@@ -213,7 +243,7 @@ def _fail_lost_run(run_id: uuid.UUID, reason: str) -> bool:
     run.status = RunStatus.FAILED
     run.finished_at = db.utcnow()
     run.error = reason
-    if run.kind != RunKind.PLAN:
+    if run.kind not in DRY_RUN_KINDS:
         resource_service.mark_run_finished(SYSTEM, run.resource_id, False, None)
     audit_service.record(SYSTEM, "run.worker_lost", "run", run.id, after={"error": reason})
     return True

@@ -1,10 +1,15 @@
 """Plans, cancels and timeouts with a real worker, engine, PostgreSQL and RabbitMQ."""
 
+import dataclasses
+import json
 import textwrap
 
 import pytest
 from factories import GREETER_TF, bearer, make_token, write_module
+from sqlalchemy import text
 from support import wait_for
+
+from service.runs import run_service
 
 pytestmark = pytest.mark.e2e
 
@@ -80,3 +85,40 @@ def test_force_cancel_kills_at_once(api, tmp_path):
     assert _finished(api, run["id"])["status"] == "cancelled"
     # Nothing stuck: the resource takes another run.
     api("post", f"/resources/{resource['id']}/plan")
+
+
+def _provisioned(api, tmp_path, name):
+    resource = _resource(api, tmp_path, GREETER_TF, name)
+    _finished(api, api("post", f"/resources/{resource['id']}/provision")["id"])
+    return resource
+
+
+def _check_drift(settings, api, resource):
+    assert run_service.schedule_drift_checks(settings) == 1
+    runs = api("get", f"/resources/{resource['id']}/runs?kind=drift_check")
+    return _finished(api, runs[0]["id"])
+
+
+def test_a_drift_check_without_changes_leaves_the_resource_done(api, settings, tmp_path):
+    resource = _provisioned(api, tmp_path, "steady")
+    check = _check_drift(dataclasses.replace(settings, drift_check_interval_seconds=3600), api, resource)
+    assert (check["status"], check["plan_summary"]["has_changes"]) == ("succeeded", False)
+    assert api("get", f"/resources/{resource['id']}")["status"] == "done"
+    assert run_service.schedule_drift_checks(dataclasses.replace(settings, drift_check_interval_seconds=3600)) == 0
+
+
+def test_state_changed_behind_the_platforms_back_is_reported_as_drift(api, settings, tmp_path, engine):
+    resource = _provisioned(api, tmp_path, "drifty")
+    with engine.begin() as connection:
+        body = connection.execute(text("SELECT body FROM resource_tf_states WHERE resource_id = :id"),
+                                  {"id": resource["id"]}).scalar_one()
+        state = json.loads(body)
+        attributes = state["resources"][0]["instances"][0]["attributes"]
+        attributes["input"]["value"] = attributes["output"]["value"] = "changed by hand"
+        connection.execute(text("UPDATE resource_tf_states SET body = :body WHERE resource_id = :id"),
+                           {"id": resource["id"], "body": json.dumps(state).encode()})
+    check = _check_drift(dataclasses.replace(settings, drift_check_interval_seconds=3600), api, resource)
+    assert check["plan_summary"]["has_changes"] is True
+    assert api("get", f"/resources/{resource['id']}")["status"] == "unknown"
+    audit = api("get", f"/audit-logs/?entity_id={resource['id']}&action=resource.drift_summary")
+    assert audit[0]["after"]["resources"][0]["address"] == "terraform_data.greeting[0]"

@@ -98,3 +98,20 @@ def test_a_plan_leaves_the_resource_as_it_was_and_blocks_a_second_run(client, ad
     body = client.get(f"/api/v1/resources/{resource.id}", headers=admin).json
     assert (body["state"], body["status"]) == ("provision", "ready")
     assert client.post(f"/api/v1/resources/{resource.id}/provision", headers=admin).status_code == 409
+
+
+def test_a_persons_run_supersedes_a_queued_drift_check(client, admin, db_session, tmp_path):
+    from service.auth.principal import SYSTEM
+    from service.resources.resource_model import Resource
+
+    template, _ = make_template(write_module(tmp_path / "dr"), name="dr")
+    resource = make_resource(template, name="dr")
+    row = db.session.get(Resource, resource.id)
+    row.state, row.status = "provisioned", "done"
+    db.session.flush()
+    check = resource_service.check_drift(SYSTEM, resource.id)
+    response = client.post(f"/api/v1/resources/{resource.id}/provision", headers=admin)
+    assert response.status_code == 202
+    superseded = client.get(f"/api/v1/runs/{check.id}", headers=admin).json
+    assert superseded["status"] == "cancelled"
+    assert superseded["error"] == "superseded by a run asked for by service-account:test-admin"
