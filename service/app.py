@@ -17,12 +17,14 @@ from service.errors import DomainError, handle_domain_error
 from service.health.health_view import blp as health_blp
 from service.resources.resource_view import blp as resources_blp
 from service.runs.run_view import blp as runs_blp
+from service.states.state_view import blp as states_blp
+from service.states.state_view import protocol as state_protocol_blp
 from service.templates.template_service import SourceLimits
 from service.templates.template_view import blp as templates_blp
 
 log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-BLUEPRINTS = (health_blp, templates_blp, resources_blp, runs_blp, audit_blp)
+BLUEPRINTS = (health_blp, templates_blp, resources_blp, runs_blp, states_blp, audit_blp)
 
 
 def api_config(settings: Settings) -> dict:
@@ -43,7 +45,7 @@ def api_config(settings: Settings) -> dict:
         },
         "MODULE_SOURCE_LIMITS": SourceLimits(settings.max_module_bytes, settings.allow_local_sources),
         "ENGINE_LABEL": Path(settings.engine_binary).name if settings.engine_binary else "embedded",
-        "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies are small JSON documents
+        "MAX_CONTENT_LENGTH": settings.max_state_bytes,  # state uploads; other bodies are capped per request
     }
 
 
@@ -62,8 +64,15 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
     app.extensions["infrakitchen_api"] = api
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    app.register_blueprint(state_protocol_blp)
     app.register_error_handler(DomainError, handle_domain_error)
     auth_guard.install(app)
+
+    @app.before_request
+    def _body_limit():
+        # Only state uploads may be large; every other body is a small JSON document.
+        if request.blueprint != "state_protocol":
+            request.max_content_length = 1024 * 1024
 
     @app.before_request
     def _request_id():

@@ -55,6 +55,8 @@ class Settings:
     sweep_interval_seconds: int
     requeue_after_seconds: int
     drift_check_interval_seconds: int  # 0: no scheduled drift checks
+    state_api_url: str  # how runs reach this service's state backend
+    max_state_bytes: int
     max_module_bytes: int
     allow_local_sources: bool
     log_level: str
@@ -124,6 +126,8 @@ def load_settings(env: dict | None = None) -> Settings:
         worker_lost_seconds=_int(env, "WORKER_LOST_SECONDS", 60),
         sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 15),
         requeue_after_seconds=_int(env, "REQUEUE_AFTER_SECONDS", 300),
+        state_api_url=env.get("STATE_API_URL", "http://127.0.0.1:7777/api/v1").rstrip("/"),
+        max_state_bytes=_int(env, "MAX_STATE_BYTES", 50 * 1024 * 1024),
         drift_check_interval_seconds=_int(env, "DRIFT_CHECK_INTERVAL_SECONDS", 0, allow_zero=True),
         max_module_bytes=_int(env, "MAX_MODULE_BYTES", 20 * 1024 * 1024),
         allow_local_sources=_bool(env, "ALLOW_LOCAL_SOURCES", environment == "development"),

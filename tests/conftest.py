@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+from support import free_port
 
 import service.models  # noqa: F401  (every table registered)
 from service import db
@@ -53,6 +54,8 @@ def base_env(database_url, tmp_path_factory):
         "INFRAKITCHEN_DATA_DIR": str(data_dir),
         "WORK_DIR": str(data_dir / "work"),
         "PATH": os.environ["PATH"],
+        # Runs reach the state backend of the live server started by `live_server` (tests/runs/conftest.py).
+        "STATE_API_URL": f"http://127.0.0.1:{free_port()}/api/v1",
         "APPLY_TIMEOUT_SECONDS": "120",
         "PLAN_TIMEOUT_SECONDS": "120",
     }

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from service.schemas import sort_field
+from service.schemas import InputSchema, sort_field
 
 
 class AuditLogSchema(ma.Schema):
@@ -15,7 +15,7 @@ class AuditLogSchema(ma.Schema):
     request_id = ma.fields.String(allow_none=True)
 
 
-class AuditLogQueryArgsSchema(ma.Schema):
+class AuditLogQueryArgsSchema(InputSchema):
     entity_id = ma.fields.String(validate=ma.validate.Length(max=64))
     entity_type = ma.fields.String(validate=ma.validate.Length(max=50))
     actor = ma.fields.String(validate=ma.validate.Length(max=300))

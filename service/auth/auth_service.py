@@ -1,5 +1,6 @@
 """Service-account tokens: issue, and turn an Authorization header into a Principal."""
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -12,6 +13,7 @@ from service.auth.principal import Principal
 from service.errors import Conflict, Unauthenticated, ValidationFailed
 
 TOKEN_PREFIX = "ik_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
+RUN_TOKEN_PREFIX = "ikr_"  # noqa: S105
 # Writing last_used_at on every request would turn every read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
@@ -41,12 +43,14 @@ def create_service_account(name: str, role: str, expires_at: datetime | None = N
 @db.unit_of_work
 def authenticate(authorization: str | None) -> Principal:
     """The Principal behind an `Authorization: Bearer <token>` header; raises Unauthenticated."""
-    if not authorization:
-        raise Unauthenticated("missing Authorization header (expected 'Bearer <token>')")
-    scheme, _, token = authorization.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthenticated("malformed Authorization header (expected 'Bearer <token>')")
+    token = _token_of(authorization)
+    if token.startswith(RUN_TOKEN_PREFIX):
+        from service.runs import run_service  # late: runs depend on much of the service
+
+        principal = run_service.principal_for_credential(token)
+        if principal is None:
+            raise Unauthenticated("invalid or expired run credential")
+        return principal
     account = auth_crud.get_service_account_by_hash(db.session(), hash_token(token))
     # compare_digest keeps the (already hashed) comparison constant-time as a matter of habit.
     if account is None or not hmac.compare_digest(account.token_hash, hash_token(token)):
@@ -59,6 +63,25 @@ def authenticate(authorization: str | None) -> Principal:
     if account.last_used_at is None or now - account.last_used_at > LAST_USED_RESOLUTION:
         account.last_used_at = now
     return principal_of(account)
+
+
+def _token_of(authorization: str | None) -> str:
+    """The token of `Bearer <token>`, or the password of `Basic base64(user:password)` (the form the engine's
+    http backend sends; the username is ignored, as GitLab does)."""
+    if not authorization:
+        raise Unauthenticated("missing Authorization header (expected 'Bearer <token>')")
+    scheme, _, value = authorization.partition(" ")
+    value = value.strip()
+    if scheme.lower() == "basic" and value:
+        try:
+            _, _, value = base64.b64decode(value, validate=True).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            raise Unauthenticated("malformed basic credentials") from None
+    elif scheme.lower() != "bearer":
+        value = ""
+    if not value:
+        raise Unauthenticated("malformed Authorization header (expected 'Bearer <token>')")
+    return value
 
 
 def principal_of(account: ServiceAccount) -> Principal:

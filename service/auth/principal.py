@@ -1,5 +1,6 @@
 """Who is asking, and what their role lets them do."""
 
+import uuid
 from dataclasses import dataclass
 
 from service.errors import PermissionDenied
@@ -10,6 +11,7 @@ ROLE_PERMISSIONS = {
     "platform": {"read", "resources:write", "resources:approve", "templates:write", "audit:read"},
     "member": {"read", "resources:write"},
     "viewer": {"read"},
+    "run": set(),  # a run credential: state of its own resource only, checked by the state service
 }
 
 
@@ -18,6 +20,8 @@ class Principal:
     subject: str  # e.g. "service-account:ci-bot", "user:default/alice", "system:worker"
     kind: str  # "service_account", "system"
     role: str
+    # Set for run credentials: the one resource whose state the run may use.
+    resource_id: uuid.UUID | None = None
 
     def can(self, permission: str) -> bool:
         return permission in ROLE_PERMISSIONS.get(self.role, ())

@@ -2,6 +2,7 @@
 
 import atexit
 import logging
+import os
 import secrets
 import subprocess
 import sys
@@ -22,8 +23,11 @@ log = logging.getLogger(__name__)
 DEMO_MODULE = Path(__file__).resolve().parent / "modules" / "hello"
 
 
-def _start_worker() -> subprocess.Popen:
-    worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker", "--beat"])
+def _start_worker(host: str, port: int) -> subprocess.Popen:
+    # Runs reach the state backend of the server this demo is about to start.
+    state_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (comparing, not binding)
+    env = {**os.environ, "STATE_API_URL": f"http://{state_host}:{port}/api/v1"}
+    worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker", "--beat"], env=env)
     atexit.register(worker.terminate)
     return worker
 
@@ -53,7 +57,7 @@ def run_demo(settings: Settings, host: str, port: int) -> None:
     from service.app import create_app
 
     create_app(settings, bind_database=False)  # installs the message publisher used below
-    _start_worker()
+    _start_worker(host, port)
     account, token = auth_service.create_service_account(f"demo-admin-{secrets.token_hex(3)}", "admin")
     actor = auth_service.principal_of(account)
     resource, run = _seed(settings, actor)

@@ -20,13 +20,40 @@ PLAN_FILE = "infrakitchen.tfplan"
 COMMON_FLAGS = ["-input=false", "-no-color"]
 
 
+BACKEND_OVERRIDE = "infrakitchen_backend_override.tf"
+# An override file replaces whatever backend the module declares, and works when it declares none.
+BACKEND_OVERRIDE_TF = 'terraform {\n  backend "http" {}\n}\n'
+
+
+@dataclass
+class StateBackend:
+    """The platform's HTTP state backend for one resource, and the run's credential for it."""
+
+    address: str
+    password: str
+
+    def env(self) -> dict:
+        return {
+            "TF_HTTP_ADDRESS": self.address,
+            "TF_HTTP_LOCK_ADDRESS": f"{self.address}/lock",
+            "TF_HTTP_UNLOCK_ADDRESS": f"{self.address}/lock",
+            "TF_HTTP_USERNAME": "run",
+            "TF_HTTP_PASSWORD": self.password,
+            # Ride out a short API restart instead of failing the run.
+            "TF_HTTP_RETRY_MAX": "6",
+        }
+
+
 @dataclass
 class EngineJob:
     kind: str  # "provision", "destroy" or "plan"
     archive: bytes
     module_path: str | None
     variables: dict
-    state: bytes | None
+    # With a backend the engine reads, locks and writes state through the platform's API. Without one the
+    # state is a local file handed in and read back (for driving the engine directly).
+    backend: StateBackend | None = None
+    state: bytes | None = None
 
 
 @dataclass
@@ -90,9 +117,12 @@ def _run_in(work_dir: Path, job: EngineJob, settings: Settings, emit, control: R
     module_archive.unpack(job.archive, source)
     module = source / (job.module_path or ".")
     (module / VAR_FILE).write_text(json.dumps(job.variables))
-    if job.state:
-        (module / STATE_FILE).write_bytes(job.state)
     env = engine_env(work_dir, settings.plugin_cache_dir)
+    if job.backend is not None:
+        (module / BACKEND_OVERRIDE).write_text(BACKEND_OVERRIDE_TF)
+        env.update(job.backend.env())
+    elif job.state:
+        (module / STATE_FILE).write_bytes(job.state)
     base = engine_argv(settings)
     timeout = settings.timeout_for(job.kind)
     deadline = time.monotonic() + timeout
@@ -116,7 +146,7 @@ def _run_in(work_dir: Path, job: EngineJob, settings: Settings, emit, control: R
         result = EngineResult(succeeded=False, error=f"could not start the engine: {error.strerror}")
     state_file = module / STATE_FILE
     # A plan never changes the platform's copy of the state (its refresh is not saved).
-    if job.kind != "plan" and state_file.exists():
+    if job.backend is None and job.kind != "plan" and state_file.exists():
         result.state = state_file.read_bytes()
     return result
 

@@ -3,7 +3,7 @@ import uuid
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from service.resources.resource_model import Resource, ResourceTfState
+from service.resources.resource_model import Resource
 
 
 def get_resource(session: Session, resource_id: uuid.UUID) -> Resource | None:
@@ -44,15 +44,3 @@ def add_resource(session: Session, resource: Resource) -> Resource:
 
 def delete_resource(session: Session, resource: Resource) -> None:
     session.delete(resource)
-
-
-def get_tf_state(session: Session, resource_id: uuid.UUID) -> ResourceTfState | None:
-    return session.get(ResourceTfState, resource_id)
-
-
-def put_tf_state(session: Session, resource_id: uuid.UUID, body: bytes, serial: int) -> None:
-    row = session.get(ResourceTfState, resource_id)
-    if row is None:
-        session.add(ResourceTfState(resource_id=resource_id, body=body, serial=serial))
-    else:
-        row.body, row.serial = body, serial

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, literal_column
+from sqlalchemy import ForeignKey, Index, String, literal_column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
@@ -54,16 +54,3 @@ class Resource(Base):
 
     def allowed_actions(self) -> list[Action]:
         return resource_states.allowed_actions(self.state, self.status)
-
-
-class ResourceTfState(Base):
-    """The engine's state file for a resource, kept by the platform so any worker can run any resource."""
-
-    __tablename__ = "resource_tf_states"
-
-    resource_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True
-    )
-    serial: Mapped[int] = mapped_column(default=0)
-    body: Mapped[bytes] = mapped_column(LargeBinary)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -2,14 +2,14 @@ import marshmallow as ma
 
 from service.resources.resource_states import USER_ACTIONS, State, Status
 from service.resources.variable_values import MASK
-from service.schemas import sort_field
+from service.schemas import InputSchema, sort_field
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
 # Backstage entity refs: kind:namespace/name (namespace optional), e.g. component:default/checkout.
 ENTITY_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*:([A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
-class ResourceCreateSchema(ma.Schema):
+class ResourceCreateSchema(InputSchema):
     name = ma.fields.String(
         required=True, validate=ma.validate.Regexp(NAME_PATTERN, error="letters, digits and . _ - (at most 200)")
     )
@@ -58,7 +58,7 @@ def masked_outputs(outputs: dict | None) -> dict | None:
             for name, item in outputs.items()}
 
 
-class ResourceQueryArgsSchema(ma.Schema):
+class ResourceQueryArgsSchema(InputSchema):
     entity_ref = ma.fields.String(metadata={"description": "Only resources of this catalog entity."})
     state = ma.fields.String(validate=ma.validate.OneOf([s.value for s in State]))
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in Status]))
@@ -77,5 +77,5 @@ class ResourceActionsSchema(ma.Schema):
     )
 
 
-class RejectSchema(ma.Schema):
+class RejectSchema(InputSchema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(1, 2000))

@@ -221,14 +221,3 @@ def mark_run_finished(actor: Principal, resource_id: uuid.UUID, succeeded: bool,
     audit_service.record(actor, "resource.run_succeeded" if succeeded else "resource.run_failed", "resource",
                          resource.id, before=before, after=snapshot(resource))
     return resource
-
-
-@db.unit_of_work
-def load_tf_state(resource_id: uuid.UUID) -> bytes | None:
-    row = resource_crud.get_tf_state(db.session(), resource_id)
-    return None if row is None else row.body
-
-
-@db.unit_of_work
-def save_tf_state(resource_id: uuid.UUID, body: bytes, serial: int) -> None:
-    resource_crud.put_tf_state(db.session(), resource_id, body, serial)

@@ -37,6 +37,10 @@ def claim_run(session: Session, run_id: uuid.UUID, worker: str, engine: str, now
     return result.rowcount == 1
 
 
+def get_running_run_by_credential(session: Session, token_hash: str) -> Run | None:
+    return session.scalar(select(Run).where(Run.state_token_hash == token_hash, Run.status == RunStatus.RUNNING))
+
+
 def mark_published(session: Session, run_id: uuid.UUID, now) -> None:
     session.execute(update(Run).where(Run.id == run_id).values(published_at=now))
 

@@ -69,6 +69,8 @@ class Run(Base):
     resource_status_before: Mapped[str | None] = mapped_column(String(20))
     # Plan runs: counts and addresses of the changes (never attribute values, which may be secret).
     plan_summary: Mapped[dict | None] = mapped_column(JsonType)
+    # The run's credential for the state backend, hashed; it works only while the run is running.
+    state_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     worker: Mapped[str | None] = mapped_column(String(200))
     engine: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,7 @@ import marshmallow as ma
 
 from service.resources.resource_schema import masked_outputs
 from service.runs.run_model import RunKind, RunStatus
-from service.schemas import sort_field
+from service.schemas import InputSchema, sort_field
 
 
 class RunSchema(ma.Schema):
@@ -39,20 +39,20 @@ class RunSchema(ma.Schema):
         return masked_outputs(run.outputs)
 
 
-class RunCancelSchema(ma.Schema):
+class RunCancelSchema(InputSchema):
     force = ma.fields.Boolean(
         load_default=False,
         metadata={"description": "Admins only: kill the engine at once instead of interrupting it gracefully."},
     )
 
 
-class RunQueryArgsSchema(ma.Schema):
+class RunQueryArgsSchema(InputSchema):
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in RunStatus]))
     kind = ma.fields.String(validate=ma.validate.OneOf([k.value for k in RunKind]))
     sort = sort_field("-created_at", ["created_at", "status", "kind"])
 
 
-class RunLogQueryArgsSchema(ma.Schema):
+class RunLogQueryArgsSchema(InputSchema):
     offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=2**62),
                                metadata={"description": "Index of the first line to return."})
     limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(min=1, max=5000))

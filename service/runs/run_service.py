@@ -1,7 +1,7 @@
 """Runs: queued with the state change that asks for them, claimed once, executed with no transaction open."""
 
-import json
 import logging
+import secrets
 import socket
 import uuid
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from service import db, messaging
 from service.audit import audit_service
+from service.auth.auth_service import RUN_TOKEN_PREFIX, hash_token
 from service.auth.principal import SYSTEM, Principal
 from service.config import Settings
 from service.engine import engine_run
@@ -21,6 +22,7 @@ from service.runs import run_crud
 from service.runs.run_heartbeat import RunHeartbeat
 from service.runs.run_log_writer import RunLogWriter
 from service.runs.run_model import ACTIVE_RUN_STATUSES, DRY_RUN_KINDS, Run, RunKind, RunLogLine, RunStatus
+from service.states import state_service
 from service.templates import template_service
 
 log = logging.getLogger(__name__)
@@ -116,6 +118,14 @@ def list_log_lines(actor: Principal, run_id: uuid.UUID, offset: int, limit: int)
 
 # --- the worker side ----------------------------------------------------------------------------------
 
+def principal_for_credential(token: str) -> Principal | None:
+    """The run a state-backend credential belongs to, while that run is running."""
+    run = run_crud.get_running_run_by_credential(db.session(), hash_token(token))
+    if run is None:
+        return None
+    return Principal(subject=f"run:{run.id}", kind="run", role="run", resource_id=run.resource_id)
+
+
 @dataclass
 class _ClaimedRun:
     run_id: uuid.UUID
@@ -155,6 +165,8 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
         return None
     run = run_crud.get_run(session, run_id)
     session.refresh(run)
+    credential = RUN_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    run.state_token_hash = hash_token(credential)
     if run.kind in DRY_RUN_KINDS:
         resource = resource_service.get_resource(SYSTEM, run.resource_id)
     else:
@@ -165,9 +177,9 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
         archive=module.archive,
         module_path=module.path,
         variables=resource.engine_variables,
-        state=resource_service.load_tf_state(resource.id),
+        backend=engine_run.StateBackend(f"{settings.state_api_url}/resources/{resource.id}/state", credential),
     )
-    masker = Masker(resource.secret_variables.values())
+    masker = Masker([*resource.secret_variables.values(), credential])
     return _ClaimedRun(run_id=run.id, resource_id=resource.id, kind=run.kind, job=job, masker=masker)
 
 
@@ -184,9 +196,8 @@ def stored_outputs(raw: dict | None) -> dict | None:
 @db.unit_of_work
 def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: int) -> None:
     session = db.session()
-    if result.state is not None:
-        resource_service.save_tf_state(claimed.resource_id, result.state, _serial(result.state))
     run = run_crud.get_run(session, claimed.run_id)
+    run.state_token_hash = None  # the credential ends with the run
     outputs = stored_outputs(result.outputs)
     if result.cancelled:
         run.status = RunStatus.CANCELLED
@@ -243,6 +254,8 @@ def _fail_lost_run(run_id: uuid.UUID, reason: str) -> bool:
     run.status = RunStatus.FAILED
     run.finished_at = db.utcnow()
     run.error = reason
+    run.state_token_hash = None
+    state_service.release_locks_of_run(run.id)
     if run.kind not in DRY_RUN_KINDS:
         resource_service.mark_run_finished(SYSTEM, run.resource_id, False, None)
     audit_service.record(SYSTEM, "run.worker_lost", "run", run.id, after={"error": reason})
@@ -275,8 +288,3 @@ def sweep(settings: Settings) -> dict:
     return {"failed": failed, "republished": len(waiting)}
 
 
-def _serial(state: bytes) -> int:
-    try:
-        return int(json.loads(state).get("serial", 0))
-    except (ValueError, AttributeError, TypeError):
-        return 0  # OpenTofu-encrypted state has no readable serial

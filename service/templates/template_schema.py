@@ -1,11 +1,11 @@
 import marshmallow as ma
 
-from service.schemas import sort_field
+from service.schemas import InputSchema, sort_field
 
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$"
 
 
-class TemplateSchema(ma.Schema):
+class TemplateSchema(InputSchema):
     id = ma.fields.UUID(dump_only=True)
     name = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=10_000))
@@ -17,12 +17,12 @@ class TemplateSchema(ma.Schema):
     updated_at = ma.fields.DateTime(dump_only=True)
 
 
-class TemplateQueryArgsSchema(ma.Schema):
+class TemplateQueryArgsSchema(InputSchema):
     name = ma.fields.String(metadata={"description": "Only templates whose name contains this text."})
     sort = sort_field("name", ["name", "created_at"])
 
 
-class SourceSchema(ma.Schema):
+class SourceSchema(InputSchema):
     url = ma.fields.String(
         required=True,
         validate=ma.validate.Length(1, 2000),
@@ -56,7 +56,7 @@ class OutputSchema(ma.Schema):
     sensitive = ma.fields.Boolean()
 
 
-class TemplateVersionCreateSchema(ma.Schema):
+class TemplateVersionCreateSchema(InputSchema):
     version = ma.fields.String(
         required=True,
         validate=ma.validate.Regexp(VERSION_PATTERN, error="letters, digits and . _ + - (at most 100)"),
@@ -75,5 +75,5 @@ class TemplateVersionSchema(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
-class TemplateVersionQueryArgsSchema(ma.Schema):
+class TemplateVersionQueryArgsSchema(InputSchema):
     sort = sort_field("-created_at", ["version", "created_at"])

@@ -182,3 +182,15 @@ def test_every_action_is_audited_with_actor_and_before_after(client, admin, temp
     assert entries[0]["before"]["status"] == "ready"
     assert entries[0]["after"]["status"] == "queued"
     assert entries[0]["request_id"]
+
+
+@pytest.mark.parametrize("text", ["nul\u0000byte", "lone \udb29 surrogate"])
+def test_text_the_database_cannot_store_is_422_not_500(client, admin, template, text):
+    assert client.post("/api/v1/templates/", json={"name": text}, headers=admin).status_code == 422
+    response = _create(client, admin, template, variables={"name": text})
+    assert response.status_code == 422
+    assert "variables.name" in json.dumps(response.json)
+
+
+def test_a_nul_in_a_query_parameter_is_422(client, admin):
+    assert client.get("/api/v1/resources/?name=a%00b", headers=admin).status_code == 422

@@ -6,7 +6,6 @@ import textwrap
 
 import pytest
 from factories import GREETER_TF, bearer, make_token, write_module
-from sqlalchemy import text
 from support import wait_for
 
 from service.runs import run_service
@@ -107,16 +106,15 @@ def test_a_drift_check_without_changes_leaves_the_resource_done(api, settings, t
     assert run_service.schedule_drift_checks(dataclasses.replace(settings, drift_check_interval_seconds=3600)) == 0
 
 
-def test_state_changed_behind_the_platforms_back_is_reported_as_drift(api, settings, tmp_path, engine):
+def test_state_changed_behind_the_platforms_back_is_reported_as_drift(api, app, settings, tmp_path):
     resource = _provisioned(api, tmp_path, "drifty")
-    with engine.begin() as connection:
-        body = connection.execute(text("SELECT body FROM resource_tf_states WHERE resource_id = :id"),
-                                  {"id": resource["id"]}).scalar_one()
-        state = json.loads(body)
-        attributes = state["resources"][0]["instances"][0]["attributes"]
-        attributes["input"]["value"] = attributes["output"]["value"] = "changed by hand"
-        connection.execute(text("UPDATE resource_tf_states SET body = :body WHERE resource_id = :id"),
-                           {"id": resource["id"], "body": json.dumps(state).encode()})
+    client, admin = app.test_client(), bearer(make_token("admin", "hand-editor"))
+    state = json.loads(client.get(f"/api/v1/resources/{resource['id']}/state", headers=admin).data)
+    attributes = state["resources"][0]["instances"][0]["attributes"]
+    attributes["input"]["value"] = attributes["output"]["value"] = "changed by hand"
+    state["serial"] += 1
+    response = client.post(f"/api/v1/resources/{resource['id']}/state", data=json.dumps(state), headers=admin)
+    assert response.status_code == 200
     check = _check_drift(dataclasses.replace(settings, drift_check_interval_seconds=3600), api, resource)
     assert check["plan_summary"]["has_changes"] is True
     assert api("get", f"/resources/{resource['id']}")["status"] == "unknown"

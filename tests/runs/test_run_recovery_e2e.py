@@ -34,7 +34,7 @@ SLEEPY_TF = textwrap.dedent('''
 
 
 @pytest.fixture
-def isolated(app, base_env, committed_db):
+def isolated(app, base_env, committed_db, live_server):
     """(env, client) for an API publishing to a queue nobody else consumes."""
     env = {**base_env, "RUN_QUEUE": f"ik-recovery-{uuid.uuid4().hex[:8]}", "HEARTBEAT_SECONDS": "1",
            "WORKER_LOST_SECONDS": "4", "SWEEP_INTERVAL_SECONDS": "1"}
