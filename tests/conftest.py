@@ -6,11 +6,14 @@ data and truncate every table afterwards.
 """
 
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
+import requests
 from sqlalchemy import create_engine, text
-from support import free_port
+from support import free_port, wait_for
 
 import service.models  # noqa: F401  (every table registered)
 from service import db
@@ -120,3 +123,24 @@ def committed_db(engine, app):
 @pytest.fixture
 def client(app, db_session):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(base_env, database_url):
+    base = base_env["STATE_API_URL"]
+    port = base.split(":")[2].split("/")[0]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", port, "--workers", "1"],
+        env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+    def up():
+        try:
+            return requests.get(f"{base}/health", timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    wait_for(up, timeout=30, what="the API server to start")
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
