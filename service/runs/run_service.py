@@ -198,6 +198,8 @@ def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: i
     session = db.session()
     run = run_crud.get_run(session, claimed.run_id)
     run.state_token_hash = None  # the credential ends with the run
+    # An engine killed (force-cancel, timeout) cannot unlock the state itself; the run's end releases it.
+    state_service.release_locks_of_run(run.id)
     outputs = stored_outputs(result.outputs)
     if result.cancelled:
         run.status = RunStatus.CANCELLED

@@ -82,8 +82,9 @@ def test_force_cancel_kills_at_once(api, tmp_path):
     run = _running(api, resource)
     api("post", f"/runs/{run['id']}/cancel", {"force": True})
     assert _finished(api, run["id"])["status"] == "cancelled"
-    # Nothing stuck: the resource takes another run.
-    api("post", f"/resources/{resource['id']}/plan")
+    # Nothing stuck: the killed engine's state lock is gone and the resource takes another run.
+    assert api("get", f"/resources/{resource['id']}/state/lock-status") == {"locked": False}
+    assert _finished(api, api("post", f"/resources/{resource['id']}/plan")["id"])["status"] == "succeeded"
 
 
 def _provisioned(api, tmp_path, name):

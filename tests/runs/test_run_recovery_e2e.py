@@ -99,6 +99,7 @@ def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated
         assert failed["status"] == "failed"
         assert failed["error"].startswith("worker lost")
         assert api("get", f"/resources/{resource['id']}")["status"] == "error"
+        assert api("get", f"/resources/{resource['id']}/state/lock-status") == {"locked": False}
 
         seconds.write_text("0")
         again = api("post", f"/resources/{resource['id']}/provision")
