@@ -25,6 +25,7 @@ class RunSchema(ma.Schema):
         metadata={"description": "Plan runs: {add, change, destroy, has_changes, resources: [{address, actions}], "
                                  "drifted: [address]}."},
     )
+    published_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When its message reached the broker."})
     heartbeat_at = ma.fields.DateTime(allow_none=True, metadata={"description": "Last sign of life of its worker."})
     cancel_requested_at = ma.fields.DateTime(allow_none=True)
     cancel_requested_by = ma.fields.String(allow_none=True)

@@ -5,6 +5,7 @@ other worker takes their runs.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -130,5 +131,41 @@ def test_runs_requested_while_the_broker_is_unreachable_all_complete_later(isola
     try:
         wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs),
                  timeout=90, what="every run requested during the outage to succeed")
+    finally:
+        _stop(worker)
+
+
+@pytest.fixture
+def rabbitmq_stopped():
+    """RabbitMQ's application stopped (the node stays up), and always started again."""
+    if not shutil.which("rabbitmqctl"):
+        pytest.skip("rabbitmqctl is not on PATH (RabbitMQ runs elsewhere)")
+    subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=60)
+    try:
+        yield lambda: subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=60)
+    finally:
+        subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=60)
+        subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True, timeout=60)
+
+
+def test_provisions_requested_while_rabbitmq_is_stopped_complete_after_it_starts(isolated, rabbitmq_stopped,
+                                                                                 tmp_path):
+    env, client = isolated
+    api = _api(client, make_token("admin", "restart-admin"))
+    template = api("post", "/templates/", {"name": "greeter"})
+    api("post", f"/templates/{template['id']}/versions",
+        {"version": "1", "source": {"url": str(write_module(tmp_path / "m"))}})
+    runs = []
+    for i in range(3):
+        resource = api("post", "/resources/", {"name": f"r{i}", "template_id": template["id"],
+                                               "variables": {"name": str(i)}})
+        runs.append(api("post", f"/resources/{resource['id']}/provision"))
+    assert all(api("get", f"/runs/{r['id']}")["published_at"] is None for r in runs)
+
+    rabbitmq_stopped()  # start it again
+    worker = _worker(env, "--beat")
+    try:
+        wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs),
+                 timeout=90, what="every run requested while RabbitMQ was down to succeed")
     finally:
         _stop(worker)
