@@ -19,6 +19,9 @@ def make_celery(settings: Settings) -> InfraCelery:
     app.settings = settings
     app.conf.update(
         task_default_queue=settings.run_queue,
+        # A priority queue: when runs back up, applies and destroys go before plans, plans before drift checks.
+        task_queue_max_priority=9,
+        task_default_priority=5,
         # Ack after the task body returns: a worker killed mid-run leaves the message for redelivery, and the
         # compare-and-set claim turns a redelivery of a finished or running run into a no-op.
         task_acks_late=True,
@@ -56,9 +59,9 @@ def make_celery(settings: Settings) -> InfraCelery:
 def publisher(app: Celery):
     """A `publish(task_name, args)` for service.messaging, with a short retry so a request never hangs."""
 
-    def publish(task_name: str, args: tuple) -> None:
+    def publish(task_name: str, args: tuple, priority: int) -> None:
         app.send_task(
-            task_name, args=list(args), queue=app.settings.run_queue, retry=True,
+            task_name, args=list(args), queue=app.settings.run_queue, priority=priority, retry=True,
             retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
         )
 

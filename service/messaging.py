@@ -19,22 +19,22 @@ _publisher = None
 
 
 def set_publisher(publish) -> None:
-    """`publish(task_name, args)`; installed by the app factory and the worker (see celery_tasks)."""
+    """`publish(task_name, args, priority)`; installed by the app factory and the worker (see celery_tasks)."""
     global _publisher
     _publisher = publish
 
 
-def send_after_commit(task_name: str, *args, on_sent=None) -> None:
-    """Publish once the open transaction commits; then call `on_sent()` (e.g. to record the send)."""
-    db.session().info.setdefault("outbox", []).append((task_name, args, on_sent))
+def send_after_commit(task_name: str, *args, priority: int = 5, on_sent=None) -> None:
+    """Publish once the open transaction commits (higher `priority` first, 0-9); then call `on_sent()`."""
+    db.session().info.setdefault("outbox", []).append((task_name, args, priority, on_sent))
 
 
 @event.listens_for(Session, "after_commit")
 def _flush_outbox(session: Session) -> None:
     outbox = session.info.pop("outbox", [])
-    for task_name, args, on_sent in outbox:
+    for task_name, args, priority, on_sent in outbox:
         try:
-            _publisher(task_name, args)
+            _publisher(task_name, args, priority)
         except Exception:
             # The row is committed, so nothing is lost: the sweeper publishes it again later.
             log.warning("could not publish %s%s; the sweeper will retry", task_name, args, exc_info=True)

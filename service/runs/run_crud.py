@@ -77,10 +77,10 @@ def stale_running_run_ids(session: Session, heartbeat_before) -> list[uuid.UUID]
     ))
 
 
-def unpublished_run_ids(session: Session, created_before, published_before) -> list[uuid.UUID]:
-    """Queued runs whose message never reached the broker, or reached it long ago without being taken."""
-    return list(session.scalars(
-        select(Run.id).where(
+def unpublished_runs(session: Session, created_before, published_before) -> list[tuple[uuid.UUID, str]]:
+    """(id, kind) of queued runs whose message never reached the broker, or reached it long ago untaken."""
+    return list(session.execute(
+        select(Run.id, Run.kind).where(
             Run.status == RunStatus.QUEUED,
             or_(and_(Run.published_at.is_(None), Run.created_at < created_before), Run.published_at < published_before),
         )

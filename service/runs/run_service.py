@@ -43,17 +43,22 @@ def queue_run(actor: Principal, resource, kind: RunKind, state_before: str, stat
         resource_state_before=state_before, resource_status_before=status_before,
     ))
     audit_service.record(actor, "run.queue", "run", run.id, after={"resource_id": str(resource.id), "kind": kind})
-    _publish_after_commit(run.id)
+    _publish_after_commit(run.id, kind)
     return run
 
 
-def _publish_after_commit(run_id: uuid.UUID) -> None:
+# When runs back up, what people asked to change goes first, then their dry runs, then scheduled checks.
+PRIORITIES = {RunKind.PROVISION: 9, RunKind.DESTROY: 9, RunKind.PLAN: 5, RunKind.DRIFT_CHECK: 1}
+
+
+def _publish_after_commit(run_id: uuid.UUID, kind: str) -> None:
     def record_sent():
         with db.session.session_factory() as session:
             run_crud.mark_published(session, run_id, db.utcnow())
             session.commit()
 
-    messaging.send_after_commit(messaging.EXECUTE_RUN, str(run_id), on_sent=record_sent)
+    messaging.send_after_commit(messaging.EXECUTE_RUN, str(run_id), priority=PRIORITIES[RunKind(kind)],
+                                on_sent=record_sent)
 
 
 class RunAlreadyFinished(InvalidState):
@@ -265,9 +270,9 @@ def _fail_lost_run(run_id: uuid.UUID, reason: str) -> bool:
 
 
 @db.unit_of_work
-def _republish(run_ids: list[uuid.UUID]) -> None:
-    for run_id in run_ids:
-        _publish_after_commit(run_id)
+def _republish(runs: list[tuple[uuid.UUID, str]]) -> None:
+    for run_id, kind in runs:
+        _publish_after_commit(run_id, kind)
 
 
 def sweep(settings: Settings) -> dict:
@@ -278,7 +283,7 @@ def sweep(settings: Settings) -> dict:
     now = db.utcnow()
     with db.session.session_factory() as session:
         lost = run_crud.stale_running_run_ids(session, now - timedelta(seconds=settings.worker_lost_seconds))
-        waiting = run_crud.unpublished_run_ids(
+        waiting = run_crud.unpublished_runs(
             session, now - timedelta(seconds=UNPUBLISHED_GRACE_SECONDS),
             now - timedelta(seconds=settings.requeue_after_seconds),
         )

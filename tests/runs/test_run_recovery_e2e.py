@@ -169,3 +169,26 @@ def test_provisions_requested_while_rabbitmq_is_stopped_complete_after_it_starts
                  timeout=90, what="every run requested while RabbitMQ was down to succeed")
     finally:
         _stop(worker)
+
+
+def test_when_runs_back_up_applies_go_before_plans(isolated, tmp_path):
+    env, client = isolated
+    api = _api(client, make_token("admin", "busy-admin"))
+    template = api("post", "/templates/", {"name": "greeter"})
+    api("post", f"/templates/{template['id']}/versions",
+        {"version": "1", "source": {"url": str(write_module(tmp_path / "m"))}})
+    resources = [api("post", "/resources/", {"name": f"q{i}", "template_id": template["id"],
+                                             "variables": {"name": str(i)}}) for i in range(3)]
+    # No worker yet: two plans wait in the queue, then an apply is asked for.
+    plans = [api("post", f"/resources/{r['id']}/plan") for r in resources[:2]]
+    apply = api("post", f"/resources/{resources[2]['id']}/provision")
+
+    worker = _worker(env, "--concurrency", "1")
+    try:
+        runs = [*plans, apply]
+        wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs), timeout=90,
+                 what="the backed-up runs to finish")
+    finally:
+        _stop(worker)
+    started = {r["id"]: api("get", f"/runs/{r['id']}")["started_at"] for r in runs}
+    assert started[apply["id"]] < min(started[p["id"]] for p in plans)
