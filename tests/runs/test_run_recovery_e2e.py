@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import uuid
 
 import pytest
@@ -192,3 +193,48 @@ def test_when_runs_back_up_applies_go_before_plans(isolated, tmp_path):
         _stop(worker)
     started = {r["id"]: api("get", f"/runs/{r['id']}")["started_at"] for r in runs}
     assert started[apply["id"]] < min(started[p["id"]] for p in plans)
+
+
+def test_two_concurrent_provision_requests_make_exactly_one_run(isolated, tmp_path):
+    _, client = isolated
+    token = make_token("admin", "racer")
+    api = _api(client, token)
+    template = api("post", "/templates/", {"name": "greeter"})
+    api("post", f"/templates/{template['id']}/versions",
+        {"version": "1", "source": {"url": str(write_module(tmp_path / "m"))}})
+    resource = api("post", "/resources/", {"name": "race", "template_id": template["id"], "variables": {"name": "r"}})
+    barrier, statuses = threading.Barrier(2), []
+
+    def provision():
+        barrier.wait()
+        statuses.append(client.post(f"/api/v1/resources/{resource['id']}/provision", headers=bearer(token)).status_code)
+
+    threads = [threading.Thread(target=provision) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [202, 409]
+    assert len(api("get", f"/resources/{resource['id']}/runs")) == 1
+
+
+def test_a_run_past_its_timeout_fails_with_the_reason(isolated, tmp_path):
+    env, client = isolated
+    api = _api(client, make_token("admin", "patient-admin"))
+    seconds = tmp_path / "seconds"
+    seconds.write_text("60")
+    template = api("post", "/templates/", {"name": "sleepy"})
+    api("post", f"/templates/{template['id']}/versions",
+        {"version": "1", "source": {"url": str(write_module(tmp_path / "m", SLEEPY_TF))}})
+    resource = api("post", "/resources/", {"name": "slow", "template_id": template["id"],
+                                           "variables": {"seconds_file": str(seconds)}})
+    worker = _worker({**env, "APPLY_TIMEOUT_SECONDS": "5"})
+    try:
+        run = api("post", f"/resources/{resource['id']}/provision")
+        failed = wait_for(lambda: (r := api("get", f"/runs/{run['id']}"))["status"] == "failed" and r, timeout=60,
+                          what="the run to time out")
+    finally:
+        _stop(worker)
+    assert failed["error"] == "timed out after 5 s"
+    assert api("get", f"/resources/{resource['id']}")["status"] == "error"
+    assert api("get", f"/resources/{resource['id']}/state/lock-status") == {"locked": False}
