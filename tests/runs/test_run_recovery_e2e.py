@@ -14,7 +14,7 @@ import threading
 import uuid
 
 import pytest
-from factories import bearer, make_token, write_module
+from factories import GREETER_TF, bearer, make_token, write_module
 from support import wait_for
 
 from service import messaging
@@ -73,14 +73,19 @@ def _api(client, token):
     return call
 
 
+def _template(api, tmp_path, name, main_tf=GREETER_TF):
+    template = api("post", "/templates/", {"name": name})
+    api("post", f"/templates/{template['id']}/versions",
+        {"version": "1", "source": {"url": str(write_module(tmp_path / name, main_tf))}})
+    return template
+
+
 def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated, tmp_path):
     env, client = isolated
     api = _api(client, make_token("admin", "recovery-admin"))
     seconds = tmp_path / "seconds"
     seconds.write_text("60")
-    template = api("post", "/templates/", {"name": "sleepy"})
-    api("post", f"/templates/{template['id']}/versions",
-        {"version": "1", "source": {"url": str(write_module(tmp_path / "m", SLEEPY_TF))}})
+    template = _template(api, tmp_path, "sleepy", SLEEPY_TF)
     resource = api("post", "/resources/", {"name": "sleepy", "template_id": template["id"],
                                            "variables": {"seconds_file": str(seconds)}})
 
@@ -118,9 +123,7 @@ def test_runs_requested_while_the_broker_is_unreachable_all_complete_later(isola
     unreachable = create_app(load_settings({**env, "BROKER_URL": "amqp://guest:guest@127.0.0.1:1//"}),
                              bind_database=False)
     api = _api(unreachable.test_client(), make_token("admin", "outage-admin"))
-    template = api("post", "/templates/", {"name": "greeter"})
-    api("post", f"/templates/{template['id']}/versions",
-        {"version": "1", "source": {"url": str(write_module(tmp_path / "m"))}})
+    template = _template(api, tmp_path, "greeter")
     runs = []
     for i in range(3):
         resource = api("post", "/resources/", {"name": f"r{i}", "template_id": template["id"],
@@ -153,9 +156,7 @@ def test_provisions_requested_while_rabbitmq_is_stopped_complete_after_it_starts
                                                                                  tmp_path):
     env, client = isolated
     api = _api(client, make_token("admin", "restart-admin"))
-    template = api("post", "/templates/", {"name": "greeter"})
-    api("post", f"/templates/{template['id']}/versions",
-        {"version": "1", "source": {"url": str(write_module(tmp_path / "m"))}})
+    template = _template(api, tmp_path, "greeter")
     runs = []
     for i in range(3):
         resource = api("post", "/resources/", {"name": f"r{i}", "template_id": template["id"],
@@ -175,9 +176,7 @@ def test_provisions_requested_while_rabbitmq_is_stopped_complete_after_it_starts
 def test_when_runs_back_up_applies_go_before_plans(isolated, tmp_path):
     env, client = isolated
     api = _api(client, make_token("admin", "busy-admin"))
-    template = api("post", "/templates/", {"name": "greeter"})
-    api("post", f"/templates/{template['id']}/versions",
-        {"version": "1", "source": {"url": str(write_module(tmp_path / "m"))}})
+    template = _template(api, tmp_path, "greeter")
     resources = [api("post", "/resources/", {"name": f"q{i}", "template_id": template["id"],
                                              "variables": {"name": str(i)}}) for i in range(3)]
     # No worker yet: two plans wait in the queue, then an apply is asked for.
@@ -199,9 +198,7 @@ def test_two_concurrent_provision_requests_make_exactly_one_run(isolated, tmp_pa
     _, client = isolated
     token = make_token("admin", "racer")
     api = _api(client, token)
-    template = api("post", "/templates/", {"name": "greeter"})
-    api("post", f"/templates/{template['id']}/versions",
-        {"version": "1", "source": {"url": str(write_module(tmp_path / "m"))}})
+    template = _template(api, tmp_path, "greeter")
     resource = api("post", "/resources/", {"name": "race", "template_id": template["id"], "variables": {"name": "r"}})
     barrier, statuses = threading.Barrier(2), []
 
@@ -223,9 +220,7 @@ def test_a_run_past_its_timeout_fails_with_the_reason(isolated, tmp_path):
     api = _api(client, make_token("admin", "patient-admin"))
     seconds = tmp_path / "seconds"
     seconds.write_text("60")
-    template = api("post", "/templates/", {"name": "sleepy"})
-    api("post", f"/templates/{template['id']}/versions",
-        {"version": "1", "source": {"url": str(write_module(tmp_path / "m", SLEEPY_TF))}})
+    template = _template(api, tmp_path, "sleepy", SLEEPY_TF)
     resource = api("post", "/resources/", {"name": "slow", "template_id": template["id"],
                                            "variables": {"seconds_file": str(seconds)}})
     worker = _worker({**env, "APPLY_TIMEOUT_SECONDS": "5"})
