@@ -140,7 +140,12 @@ def live_server(base_env, database_url):
         except requests.ConnectionError:
             return False
 
-    wait_for(up, timeout=30, what="the API server to start")
+    try:
+        wait_for(up, timeout=30, what="the API server to start")
+    except AssertionError:
+        process.kill()  # never leave a server behind when the test cannot use it
+        process.wait()
+        raise
     yield base
     process.terminate()
     process.wait(timeout=30)

@@ -30,7 +30,12 @@ def server(base_env, committed_db):
         except requests.ConnectionError:
             return False
 
-    wait_for(up, timeout=30, what="the server to start")
+    try:
+        wait_for(up, timeout=30, what="the server to start")
+    except AssertionError:
+        process.kill()  # never leave a server behind when the test cannot use it
+        process.wait()
+        raise
     yield base, token
     process.terminate()
     process.wait(timeout=30)
