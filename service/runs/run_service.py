@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 SORTS = {"created_at": Run.created_at, "status": Run.status, "kind": Run.kind}
 # A run still unpublished after this long had its publish fail (publishing happens right after commit).
 UNPUBLISHED_GRACE_SECONDS = 5
+# When runs back up, what people asked to change goes first, then their dry runs, then scheduled checks.
+PRIORITIES = {RunKind.PROVISION: 9, RunKind.DESTROY: 9, RunKind.PLAN: 5, RunKind.DRIFT_CHECK: 1}
 
 
 class RunNotFound(NotFound):
@@ -45,10 +47,6 @@ def queue_run(actor: Principal, resource, kind: RunKind, state_before: str, stat
     audit_service.record(actor, "run.queue", "run", run.id, after={"resource_id": str(resource.id), "kind": kind})
     _publish_after_commit(run.id, kind)
     return run
-
-
-# When runs back up, what people asked to change goes first, then their dry runs, then scheduled checks.
-PRIORITIES = {RunKind.PROVISION: 9, RunKind.DESTROY: 9, RunKind.PLAN: 5, RunKind.DRIFT_CHECK: 1}
 
 
 def _publish_after_commit(run_id: uuid.UUID, kind: str) -> None:
