@@ -12,6 +12,7 @@ from celery_tasks.celery_app import make_celery, publisher
 from service import db, messaging
 from service.audit.audit_view import blp as audit_blp
 from service.auth import auth_guard
+from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.config import Settings, load_settings
 from service.errors import DomainError, handle_domain_error
 from service.health.health_view import blp as health_blp
@@ -43,6 +44,7 @@ def api_config(settings: Settings) -> dict:
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
+        "BACKSTAGE_USER_ROLE": settings.backstage_user_role,
         "MODULE_SOURCE_LIMITS": SourceLimits(settings.max_module_bytes, settings.allow_local_sources),
         "ENGINE_LABEL": Path(settings.engine_binary).name if settings.engine_binary else "embedded",
         "MAX_CONTENT_LENGTH": settings.max_state_bytes,  # state uploads; other bodies are capped per request
@@ -66,6 +68,10 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
         api.register_blueprint(blueprint)
     app.register_blueprint(state_protocol_blp)
     app.register_error_handler(DomainError, handle_domain_error)
+    if settings.backstage_base_url:
+        app.extensions["backstage_verifier"] = BackstageTokenVerifier(
+            settings.backstage_base_url, settings.backstage_token_algorithms
+        )
     auth_guard.install(app)
 
     @app.before_request

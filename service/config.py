@@ -39,6 +39,13 @@ def _bool(env: dict, name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def _choice(env: dict, name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, "") or default
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str
@@ -56,6 +63,9 @@ class Settings:
     requeue_after_seconds: int
     drift_check_interval_seconds: int  # 0: no scheduled drift checks
     state_api_url: str  # how runs reach this service's state backend
+    backstage_base_url: str | None  # trust Backstage user tokens issued by this Backstage
+    backstage_token_algorithms: tuple[str, ...]
+    backstage_user_role: str
     max_state_bytes: int
     max_module_bytes: int
     allow_local_sources: bool
@@ -126,6 +136,10 @@ def load_settings(env: dict | None = None) -> Settings:
         worker_lost_seconds=_int(env, "WORKER_LOST_SECONDS", 60),
         sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 15),
         requeue_after_seconds=_int(env, "REQUEUE_AFTER_SECONDS", 300),
+        backstage_base_url=env.get("BACKSTAGE_BASE_URL", "").rstrip("/") or None,
+        backstage_token_algorithms=tuple(a.strip() for a in env.get("BACKSTAGE_TOKEN_ALGORITHMS", "ES256").split(",")
+                                         if a.strip()),
+        backstage_user_role=_choice(env, "BACKSTAGE_USER_ROLE", "member", ("admin", "platform", "member", "viewer")),
         state_api_url=env.get("STATE_API_URL", "http://127.0.0.1:7777/api/v1").rstrip("/"),
         max_state_bytes=_int(env, "MAX_STATE_BYTES", 50 * 1024 * 1024),
         drift_check_interval_seconds=_int(env, "DRIFT_CHECK_INTERVAL_SECONDS", 0, allow_zero=True),

@@ -14,7 +14,10 @@ def install(app: Flask) -> None:
         path = request.path.rstrip("/") or "/"
         if not path.startswith("/api/v1") or path in PUBLIC_PATHS or request.method == "OPTIONS":
             return None
-        g.principal = auth_service.authenticate(request.headers.get("Authorization"))
+        g.principal = auth_service.authenticate(
+            request.headers.get("Authorization"), app.extensions.get("backstage_verifier"),
+            app.config["BACKSTAGE_USER_ROLE"],
+        )
         return None
 
 

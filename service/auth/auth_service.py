@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from service import db
 from service.auth import auth_crud
 from service.auth.auth_model import ROLES, ServiceAccount
+from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.auth.principal import Principal
 from service.errors import Conflict, Unauthenticated, ValidationFailed
 
@@ -41,9 +42,15 @@ def create_service_account(name: str, role: str, expires_at: datetime | None = N
 
 
 @db.unit_of_work
-def authenticate(authorization: str | None) -> Principal:
-    """The Principal behind an `Authorization: Bearer <token>` header; raises Unauthenticated."""
+def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | None = None,
+                 backstage_role: str = "member") -> Principal:
+    """The Principal behind an `Authorization` header: a service-account token, a run credential, or (when
+    `backstage` is configured) a Backstage user token. Raises Unauthenticated."""
     token = _token_of(authorization)
+    if token.count(".") == 2 and not token.startswith((TOKEN_PREFIX, RUN_TOKEN_PREFIX)):
+        if backstage is None:
+            raise Unauthenticated("Backstage tokens are not accepted here (BACKSTAGE_BASE_URL is not set)")
+        return _backstage_principal(backstage.verify(token), backstage_role)
     if token.startswith(RUN_TOKEN_PREFIX):
         from service.runs import run_service  # late: runs depend on much of the service
 
@@ -82,6 +89,12 @@ def _token_of(authorization: str | None) -> str:
     if not value:
         raise Unauthenticated("malformed Authorization header (expected 'Bearer <token>')")
     return value
+
+
+def _backstage_principal(claims: dict, role: str) -> Principal:
+    ownership = claims.get("ent")
+    refs = tuple(r for r in ownership if isinstance(r, str)) if isinstance(ownership, list) else ()
+    return Principal(subject=str(claims["sub"]), kind="backstage_user", role=role, ownership=refs)
 
 
 def principal_of(account: ServiceAccount) -> Principal:

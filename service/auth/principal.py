@@ -22,6 +22,8 @@ class Principal:
     role: str
     # Set for run credentials: the one resource whose state the run may use.
     resource_id: uuid.UUID | None = None
+    # Backstage users: the entity refs they own through (their user and group refs), from the token's `ent`.
+    ownership: tuple[str, ...] = ()
 
     def can(self, permission: str) -> bool:
         return permission in ROLE_PERMISSIONS.get(self.role, ())

@@ -1,0 +1,152 @@
+"""Backstage user tokens, with locally generated keys and the JWKS served through `responses` (the one
+third party we cannot run here). Every forged or wrong token is a 401, never a 500."""
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+import json
+import time
+
+import jwt
+import pytest
+import responses
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from service.app import create_app
+
+BASE = "http://backstage.test:7007"
+JWKS_URL = f"{BASE}/api/auth/.well-known/jwks.json"
+
+
+def _keypair(kid):
+    private = ec.generate_private_key(ec.SECP256R1())
+    jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(private.public_key()))
+    return private, {**jwk, "kid": kid, "alg": "ES256", "use": "sig"}
+
+
+KEY_1, JWK_1 = _keypair("key-1")
+KEY_2, JWK_2 = _keypair("key-2")
+
+
+def _claims(**overrides):
+    now = int(time.time())
+    claims = {"iss": f"{BASE}/api/auth", "sub": "user:default/alice", "aud": "backstage", "iat": now,
+              "exp": now + 3600, "ent": ["user:default/alice", "group:default/team-a"], "uip": "x"}
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _token(claims=None, key=KEY_1, kid="key-1", typ="vnd.backstage.user", alg="ES256"):
+    headers = {"kid": kid, "typ": typ} if typ else {"kid": kid}
+    return jwt.encode(claims or _claims(), key, algorithm=alg, headers=headers)
+
+
+@pytest.fixture
+def jwks():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(responses.GET, JWKS_URL, json={"keys": [JWK_1]})
+        yield mock
+
+
+@pytest.fixture
+def backstage_client(settings, db_session, jwks):
+    app = create_app(dataclasses.replace(settings, backstage_base_url=BASE), bind_database=False)
+    return app.test_client()
+
+
+def _get(client, token):
+    return client.get("/api/v1/resources/", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_valid_user_token_is_accepted(backstage_client):
+    assert _get(backstage_client, _token()).status_code == 200
+
+
+def test_the_jwks_is_cached_not_fetched_per_request(backstage_client, jwks):
+    for _ in range(3):
+        assert _get(backstage_client, _token()).status_code == 200
+    assert len(jwks.calls) == 1
+
+
+def test_a_rotated_key_is_picked_up_with_one_refetch(backstage_client, jwks):
+    assert _get(backstage_client, _token()).status_code == 200
+    jwks.replace(responses.GET, JWKS_URL, json={"keys": [JWK_1, JWK_2]})
+    verifier = backstage_client.application.extensions["backstage_verifier"]
+    verifier.refetch_interval = 0  # the test does not wait out the rate limit
+    assert _get(backstage_client, _token(key=KEY_2, kid="key-2")).status_code == 200
+    assert len(jwks.calls) == 2
+
+
+def test_unknown_kids_do_not_cause_a_fetch_each(backstage_client, jwks):
+    _get(backstage_client, _token())
+    for i in range(5):
+        assert _get(backstage_client, _token(kid=f"made-up-{i}")).status_code == 401
+    assert len(jwks.calls) == 1
+
+
+def _alg_none_token():
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "vnd.backstage.user", "kid": "key-1"})
+                                      .encode()).rstrip(b"=")
+    payload = base64.urlsafe_b64encode(json.dumps(_claims()).encode()).rstrip(b"=")
+    return f"{header.decode()}.{payload.decode()}."
+
+
+def _hs256_with_public_key_token():
+    """The classic confusion attack: HMAC-signed with the public key as the secret."""
+    public_pem = KEY_1.public_key().public_bytes(serialization.Encoding.PEM,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+    encode = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=")  # noqa: E731
+    signing_input = (encode(json.dumps({"alg": "HS256", "typ": "vnd.backstage.user", "kid": "key-1"}).encode())
+                     + b"." + encode(json.dumps(_claims()).encode()))
+    signature = encode(hmac.new(public_pem, signing_input, hashlib.sha256).digest())
+    return (signing_input + b"." + signature).decode()
+
+
+def _tampered_token():
+    header, payload, signature = _token().split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "user:default/mallory"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(_alg_none_token, id="alg-none"),
+        pytest.param(_hs256_with_public_key_token, id="hs256-with-public-key"),
+        pytest.param(lambda: _token(_claims(iss="http://evil.test/api/auth")), id="wrong-iss"),
+        pytest.param(lambda: _token(_claims(aud="other")), id="wrong-aud"),
+        pytest.param(lambda: _token(typ="JWT"), id="wrong-typ"),
+        pytest.param(lambda: _token(typ=None), id="missing-typ"),
+        pytest.param(lambda: _token(typ="vnd.backstage.limited-user"), id="limited-user-token"),
+        pytest.param(lambda: _token(_claims(exp=int(time.time()) - 3600)), id="expired"),
+        pytest.param(lambda: _token(_claims(nbf=int(time.time()) + 3600)), id="not-yet-valid"),
+        pytest.param(lambda: _token(_claims(iat=None)), id="missing-iat"),
+        pytest.param(lambda: _token(_claims(sub=None)), id="missing-sub"),
+        pytest.param(lambda: _token(kid="unknown"), id="unknown-kid"),
+        pytest.param(lambda: _token(key=KEY_2), id="signed-by-another-key"),
+        pytest.param(_tampered_token, id="tampered-payload"),
+        pytest.param(lambda: "a.b.c", id="garbage"),
+        pytest.param(lambda: "eyJhbGciOiJFUzI1NiJ9.e30.", id="truncated"),
+    ],
+)
+def test_bad_tokens_are_401_never_500(backstage_client, make_token):
+    response = _get(backstage_client, make_token())
+    assert response.status_code == 401
+    assert response.is_json
+
+
+def test_without_backstage_configured_a_user_token_is_401(client, db_session, jwks):
+    response = _get(client, _token())
+    assert response.status_code == 401
+    assert "BACKSTAGE_BASE_URL" in response.json["message"]
+
+
+def test_an_unreachable_jwks_is_a_401_not_a_500(settings, db_session):
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, JWKS_URL, status=503)
+        app = create_app(dataclasses.replace(settings, backstage_base_url=BASE), bind_database=False)
+        assert _get(app.test_client(), _token()).status_code == 401
