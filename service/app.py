@@ -12,6 +12,7 @@ from celery_tasks.celery_app import make_celery, publisher
 from service import db, messaging
 from service.audit.audit_view import blp as audit_blp
 from service.auth import auth_guard
+from service.auth.auth_view import blp as auth_blp
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.config import Settings, load_settings
 from service.errors import DomainError, handle_domain_error
@@ -25,7 +26,7 @@ from service.templates.template_view import blp as templates_blp
 
 log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-BLUEPRINTS = (health_blp, templates_blp, resources_blp, runs_blp, states_blp, audit_blp)
+BLUEPRINTS = (health_blp, auth_blp, templates_blp, resources_blp, runs_blp, states_blp, audit_blp)
 
 
 def api_config(settings: Settings) -> dict:

@@ -104,6 +104,24 @@ def token_create(name: str, role: str, expires_in_days: int | None) -> None:
     click.echo(secret)
 
 
+@token.command("revoke")
+@click.option("--name", required=True, help="The account whose token stops working.")
+def token_revoke(name: str) -> None:
+    """Revoke a service account's token."""
+    from service import db
+    from service.auth import auth_service
+    from service.errors import DomainError
+
+    settings = _settings()
+    _prepare(settings)
+    db.bind(db.make_engine(settings.database_url))
+    try:
+        auth_service.revoke_service_account(auth_service.CLI, name=name)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"revoked {name}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7777, show_default=True, type=int)

@@ -1,4 +1,6 @@
-from sqlalchemy import select
+import uuid
+
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from service.auth.auth_model import ServiceAccount
@@ -16,3 +18,11 @@ def add_service_account(session: Session, account: ServiceAccount) -> ServiceAcc
     session.add(account)
     session.flush()  # need the unique checks now, to answer 409 rather than fail at commit
     return account
+
+
+def get_service_account(session: Session, account_id: uuid.UUID) -> ServiceAccount | None:
+    return session.get(ServiceAccount, account_id)
+
+
+def select_service_accounts() -> Select:
+    return select(ServiceAccount)

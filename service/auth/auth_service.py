@@ -4,14 +4,17 @@ import base64
 import hashlib
 import hmac
 import secrets
+import uuid
 from datetime import datetime, timedelta
 
 from service import db
+from service.audit import audit_service
 from service.auth import auth_crud
 from service.auth.auth_model import ROLES, ServiceAccount
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.auth.principal import Principal
-from service.errors import Conflict, Unauthenticated, ValidationFailed
+from service.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from service.listing import page_of
 
 TOKEN_PREFIX = "ik_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
 RUN_TOKEN_PREFIX = "ikr_"  # noqa: S105
@@ -24,9 +27,20 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Who acts when an operator uses the command line on the server itself.
+CLI = Principal(subject="cli:infrakitchen", kind="system", role="admin")
+
+
+class ServiceAccountNotFound(NotFound):
+    def __init__(self, which):
+        super().__init__(f"service account {which} not found")
+
+
 @db.unit_of_work
-def create_service_account(name: str, role: str, expires_at: datetime | None = None) -> tuple[ServiceAccount, str]:
+def create_service_account(name: str, role: str, expires_at: datetime | None = None,
+                           actor: Principal = CLI) -> tuple[ServiceAccount, str]:
     """Create an account; returns (account, token). The token is shown once and only its hash is kept."""
+    actor.require("admin")
     if role not in ROLES:
         raise ValidationFailed(f"unknown role {role!r}", errors={"role": [f"must be one of {', '.join(ROLES)}"]})
     if not name or len(name) > 200:
@@ -35,10 +49,35 @@ def create_service_account(name: str, role: str, expires_at: datetime | None = N
     if auth_crud.get_service_account_by_name(session, name):
         raise Conflict(f"a service account named {name!r} already exists")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    account = ServiceAccount(
+    account = auth_crud.add_service_account(session, ServiceAccount(
         name=name, role=role, token_hash=hash_token(token), token_prefix=token[:10], expires_at=expires_at
-    )
-    return auth_crud.add_service_account(session, account), token
+    ))
+    audit_service.record(actor, "service_account.create", "service_account", account.id,
+                         after={"name": name, "role": role, "expires_at": expires_at and expires_at.isoformat()})
+    return account, token
+
+
+@db.unit_of_work
+def list_service_accounts(actor: Principal, page: int, page_size: int):
+    """(accounts, total), by name. Admins only."""
+    actor.require("admin")
+    return page_of(db.session(), auth_crud.select_service_accounts().order_by(ServiceAccount.name), page, page_size)
+
+
+@db.unit_of_work
+def revoke_service_account(actor: Principal, account_id: uuid.UUID | None = None, name: str | None = None):
+    """Revoke by id or name: its token stops working at once. Revoking twice is harmless."""
+    actor.require("admin")
+    session = db.session()
+    account = (auth_crud.get_service_account(session, account_id) if account_id
+               else auth_crud.get_service_account_by_name(session, name))
+    if account is None:
+        raise ServiceAccountNotFound(account_id or name)
+    if account.revoked_at is None:
+        account.revoked_at = db.utcnow()
+        audit_service.record(actor, "service_account.revoke", "service_account", account.id,
+                             after={"name": account.name})
+    return account
 
 
 @db.unit_of_work
