@@ -15,8 +15,10 @@ from service.auth import auth_guard
 from service.auth.auth_view import blp as auth_blp
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.config import Settings, load_settings
+from service.crypto import box_for
 from service.errors import DomainError, handle_domain_error
 from service.health.health_view import blp as health_blp
+from service.integrations.integration_view import blp as integrations_blp
 from service.resources.resource_view import blp as resources_blp
 from service.runs.run_view import blp as runs_blp
 from service.states.state_view import blp as states_blp
@@ -26,7 +28,8 @@ from service.templates.template_view import blp as templates_blp
 
 log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-BLUEPRINTS = (health_blp, auth_blp, templates_blp, resources_blp, runs_blp, states_blp, audit_blp)
+BLUEPRINTS = (health_blp, auth_blp, templates_blp, resources_blp, runs_blp, states_blp, integrations_blp,
+              audit_blp)
 
 
 def api_config(settings: Settings) -> dict:
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
         api.register_blueprint(blueprint)
     app.register_blueprint(state_protocol_blp)
     app.register_error_handler(DomainError, handle_domain_error)
+    app.extensions["secret_box"] = box_for(settings)
     if settings.backstage_base_url:
         app.extensions["backstage_verifier"] = BackstageTokenVerifier(
             settings.backstage_base_url, settings.backstage_token_algorithms

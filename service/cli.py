@@ -122,6 +122,24 @@ def token_revoke(name: str) -> None:
     click.echo(f"revoked {name}")
 
 
+@main.group()
+def keys() -> None:
+    """Encryption keys of stored credentials."""
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored credential with the newest key in ENCRYPTION_KEYS (then drop the old keys)."""
+    from service import db
+    from service.crypto import box_for
+    from service.integrations import integration_service
+
+    settings = _settings()
+    _prepare(settings)
+    db.bind(db.make_engine(settings.database_url))
+    click.echo(f"re-encrypted {integration_service.rotate_keys(box_for(settings))} integrations")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7777, show_default=True, type=int)

@@ -10,6 +10,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message names the variable."""
@@ -39,6 +41,18 @@ def _bool(env: dict, name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def _encryption_keys(env: dict, environment: str) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in env.get("ENCRYPTION_KEYS", "").split(",") if k.strip())
+    if not keys and environment == "production":
+        raise ConfigError("ENCRYPTION_KEYS is required when INFRAKITCHEN_ENV=production (Fernet keys, newest first)")
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError("ENCRYPTION_KEYS holds a value that is not a Fernet key") from None
+    return keys
+
+
 def _choice(env: dict, name: str, default: str, allowed: tuple[str, ...]) -> str:
     value = env.get(name, "") or default
     if value not in allowed:
@@ -63,6 +77,7 @@ class Settings:
     requeue_after_seconds: int
     drift_check_interval_seconds: int  # 0: no scheduled drift checks
     state_api_url: str  # how runs reach this service's state backend
+    encryption_keys: tuple[str, ...]  # Fernet keys, newest first; empty: a key file in the data dir (development)
     backstage_base_url: str | None  # trust Backstage user tokens issued by this Backstage
     backstage_token_algorithms: tuple[str, ...]
     backstage_user_role: str
@@ -136,6 +151,7 @@ def load_settings(env: dict | None = None) -> Settings:
         worker_lost_seconds=_int(env, "WORKER_LOST_SECONDS", 60),
         sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 15),
         requeue_after_seconds=_int(env, "REQUEUE_AFTER_SECONDS", 300),
+        encryption_keys=_encryption_keys(env, environment),
         backstage_base_url=env.get("BACKSTAGE_BASE_URL", "").rstrip("/") or None,
         backstage_token_algorithms=tuple(a.strip() for a in env.get("BACKSTAGE_TOKEN_ALGORITHMS", "ES256").split(",")
                                          if a.strip()),

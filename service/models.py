@@ -2,10 +2,13 @@
 
 from service.audit.audit_model import AuditLog
 from service.auth.auth_model import ServiceAccount
+from service.integrations.integration_model import Integration, IntegrationGrant
 from service.resources.resource_model import Resource
 from service.runs.run_model import Run, RunLogLine
 from service.states.state_model import StateLock, StateVersion
 from service.templates.template_model import Template, TemplateVersion
 
-__all__ = ["AuditLog", "Resource", "Run", "RunLogLine", "ServiceAccount", "StateLock", "StateVersion", "Template",
-           "TemplateVersion"]
+__all__ = [
+    "AuditLog", "Integration", "IntegrationGrant", "Resource", "Run", "RunLogLine", "ServiceAccount", "StateLock",
+    "StateVersion", "Template", "TemplateVersion",
+]

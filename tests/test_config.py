@@ -1,8 +1,11 @@
 """Settings: safe defaults, and a clear error naming the variable for anything missing or malformed."""
 
 import pytest
+from cryptography.fernet import Fernet
 
 from service.config import ConfigError, load_settings
+
+KEY = Fernet.generate_key().decode()
 
 
 def test_no_urls_means_the_embedded_default(tmp_path):
@@ -14,9 +17,10 @@ def test_no_urls_means_the_embedded_default(tmp_path):
     assert settings.allow_local_sources is True
 
 
-@pytest.mark.parametrize("missing", ["DATABASE_URL", "BROKER_URL"])
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "BROKER_URL", "ENCRYPTION_KEYS"])
 def test_production_refuses_the_embedded_defaults(missing):
-    env = {"INFRAKITCHEN_ENV": "production", "DATABASE_URL": "postgresql://db/x", "BROKER_URL": "amqp://mq//"}
+    env = {"INFRAKITCHEN_ENV": "production", "DATABASE_URL": "postgresql://db/x", "BROKER_URL": "amqp://mq//",
+           "ENCRYPTION_KEYS": KEY}
     del env[missing]
     with pytest.raises(ConfigError, match=missing):
         load_settings(env)
@@ -24,7 +28,7 @@ def test_production_refuses_the_embedded_defaults(missing):
 
 def test_production_turns_local_sources_off_and_uses_psycopg():
     settings = load_settings({"INFRAKITCHEN_ENV": "production", "DATABASE_URL": "postgresql://db/x",
-                              "BROKER_URL": "amqp://mq//", "PATH": ""})
+                              "BROKER_URL": "amqp://mq//", "ENCRYPTION_KEYS": KEY, "PATH": ""})
     assert settings.allow_local_sources is False
     assert settings.database_url == "postgresql+psycopg://db/x"
 
@@ -32,7 +36,8 @@ def test_production_turns_local_sources_off_and_uses_psycopg():
 @pytest.mark.parametrize(
     ("name", "value"),
     [("APPLY_TIMEOUT_SECONDS", "soon"), ("APPLY_TIMEOUT_SECONDS", "-1"), ("ALLOW_LOCAL_SOURCES", "maybe"),
-     ("INFRAKITCHEN_ENV", "staging"), ("ENGINE_BINARY", "no-such-engine-binary")],
+     ("INFRAKITCHEN_ENV", "staging"), ("ENGINE_BINARY", "no-such-engine-binary"),
+     ("ENCRYPTION_KEYS", "not-a-fernet-key"), ("BACKSTAGE_USER_ROLE", "god")],
 )
 def test_a_malformed_setting_names_itself(name, value):
     with pytest.raises(ConfigError, match=name):

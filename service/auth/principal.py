@@ -7,8 +7,10 @@ from service.errors import PermissionDenied
 
 # A role is a set of permissions; later issues add ownership on top of these.
 ROLE_PERMISSIONS = {
-    "admin": {"read", "resources:write", "resources:approve", "templates:write", "audit:read", "admin"},
-    "platform": {"read", "resources:write", "resources:approve", "templates:write", "audit:read"},
+    "admin": {"read", "resources:write", "resources:approve", "templates:write", "integrations:write", "audit:read",
+              "admin"},
+    "platform": {"read", "resources:write", "resources:approve", "templates:write", "integrations:write",
+                 "audit:read"},
     "member": {"read", "resources:write"},
     "viewer": {"read"},
     "run": set(),  # a run credential: state of its own resource only, checked by the state service

@@ -6,7 +6,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from service.config import Settings
@@ -54,6 +54,8 @@ class EngineJob:
     # state is a local file handed in and read back (for driving the engine directly).
     backend: StateBackend | None = None
     state: bytes | None = None
+    # Credentials of the resource's integrations, as environment variables for the engine and its providers.
+    environment: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -117,7 +119,7 @@ def _run_in(work_dir: Path, job: EngineJob, settings: Settings, emit, control: R
     module_archive.unpack(job.archive, source)
     module = source / (job.module_path or ".")
     (module / VAR_FILE).write_text(json.dumps(job.variables))
-    env = engine_env(work_dir, settings.plugin_cache_dir)
+    env = {**job.environment, **engine_env(work_dir, settings.plugin_cache_dir)}
     if job.backend is not None:
         (module / BACKEND_OVERRIDE).write_text(BACKEND_OVERRIDE_TF)
         env.update(job.backend.env())

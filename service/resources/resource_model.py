@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, literal_column
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
+from service.integrations.integration_model import Integration, resource_integrations
 from service.resources import resource_states
 from service.resources.resource_states import Action, State, Status
 
@@ -46,6 +47,10 @@ class Resource(Base):
     def transition(self, action: Action) -> None:
         """Move through the state machine; raises InvalidResourceTransition when not allowed."""
         self.state, self.status = resource_states.apply(action, self.state, self.status)
+
+    # Loaded in one query per list page ("selectin"), never one per resource.
+    integrations: Mapped[list[Integration]] = relationship(secondary=resource_integrations, lazy="selectin",
+                                                           viewonly=True, order_by=Integration.name)
 
     @property
     def engine_variables(self) -> dict:

@@ -18,6 +18,8 @@ class ResourceCreateSchema(InputSchema):
         metadata={"description": "Defaults to the template's newest version."}
     )
     variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    integration_ids = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=20),
+                                     metadata={"description": "Integrations whose credentials its runs get."})
     entity_ref = ma.fields.String(
         validate=[
             ma.validate.Length(max=300),
@@ -39,12 +41,16 @@ class ResourceSchema(ma.Schema):
     template_id = ma.fields.UUID()
     template_version_id = ma.fields.UUID()
     entity_ref = ma.fields.String(allow_none=True)
+    integration_ids = ma.fields.Method("_integration_ids")
     created_by = ma.fields.String()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 
     def _variables(self, resource) -> dict:
         return {**resource.variables, **{name: MASK for name in resource.secret_variables}}
+
+    def _integration_ids(self, resource) -> list[str]:
+        return [str(i.id) for i in resource.integrations]
 
     def _outputs(self, resource) -> dict:
         return masked_outputs(resource.outputs)

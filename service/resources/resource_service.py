@@ -6,6 +6,7 @@ from service import db
 from service.audit import audit_service
 from service.auth.principal import Principal
 from service.errors import Conflict, NotFound
+from service.integrations import integration_service
 from service.listing import apply_sort, page_of
 from service.resources import resource_crud, variable_values
 from service.resources.resource_model import Resource
@@ -45,12 +46,14 @@ def snapshot(resource: Resource) -> dict:
         "entity_ref": resource.entity_ref,
         "template_version_id": str(resource.template_version_id),
         "variables": variable_values.masked(resource.variables, resource.secret_variables),
+        "integrations": [i.name for i in resource.integrations],
     }
 
 
 @db.unit_of_work
 def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variables: dict,
-                    template_version_id: uuid.UUID | None = None, entity_ref: str | None = None) -> Resource:
+                    template_version_id: uuid.UUID | None = None, entity_ref: str | None = None,
+                    integration_ids: list[uuid.UUID] = ()) -> Resource:
     """The new resource in state provision; raises ValidationFailed (422), Conflict (name taken)."""
     actor.require("resources:write")
     version = template_service.resolve_version(actor, template_id, template_version_id)
@@ -75,6 +78,8 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
             created_by=actor.subject,
         ),
     )
+    integration_service.attach_to_resource(actor, resource.id, list(integration_ids))
+    session.expire(resource, ["integrations"])
     audit_service.record(actor, "resource.create", "resource", resource.id, after=snapshot(resource))
     return resource
 

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from service import db, messaging
+from service import crypto, db, messaging
 from service.audit import audit_service
 from service.auth.auth_service import RUN_TOKEN_PREFIX, hash_token
 from service.auth.principal import SYSTEM, Principal
@@ -16,6 +16,7 @@ from service.engine import engine_run
 from service.engine.masking import Masker
 from service.engine.process import RunControl
 from service.errors import Conflict, InvalidState, NotFound
+from service.integrations import integration_service
 from service.listing import apply_sort, page_of
 from service.resources import resource_service
 from service.runs import run_crud
@@ -175,14 +176,16 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
     else:
         resource = resource_service.mark_run_started(run.resource_id)
     module = template_service.module_for_run(resource.template_version_id)
+    credentials = integration_service.run_environment(crypto.box_for(settings), resource.id)
     job = engine_run.EngineJob(
         kind="plan" if run.kind in DRY_RUN_KINDS else run.kind,
         archive=module.archive,
         module_path=module.path,
         variables=resource.engine_variables,
         backend=engine_run.StateBackend(f"{settings.state_api_url}/resources/{resource.id}/state", credential),
+        environment=credentials,
     )
-    masker = Masker([*resource.secret_variables.values(), credential])
+    masker = Masker([*resource.secret_variables.values(), *credentials.values(), credential])
     return _ClaimedRun(run_id=run.id, resource_id=resource.id, kind=run.kind, job=job, masker=masker)
 
 
