@@ -49,6 +49,7 @@ def api_config(settings: Settings) -> dict:
             "security": [{"bearerAuth": []}],
         },
         "BACKSTAGE_USER_ROLE": settings.backstage_user_role,
+        "GUEST_ROLE": settings.guest_role,
         "MODULE_SOURCE_LIMITS": SourceLimits(settings.max_module_bytes, settings.allow_local_sources),
         "ENGINE_LABEL": Path(settings.engine_binary).name if settings.engine_binary else "embedded",
         "MAX_CONTENT_LENGTH": settings.max_state_bytes,  # state uploads; other bodies are capped per request
@@ -73,6 +74,9 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
     app.register_blueprint(state_protocol_blp)
     app.register_error_handler(DomainError, handle_domain_error)
     app.extensions["secret_box"] = box_for(settings)
+    if settings.guest_role:
+        log.warning("GUEST ACCESS IS ON: requests without credentials act as 'guest' with role %r. "
+                    "Development only; never expose this server.", settings.guest_role)
     if settings.backstage_base_url:
         app.extensions["backstage_verifier"] = BackstageTokenVerifier(
             settings.backstage_base_url, settings.backstage_token_algorithms

@@ -53,6 +53,14 @@ def _encryption_keys(env: dict, environment: str) -> tuple[str, ...]:
     return keys
 
 
+def _guest_role(env: dict, environment: str) -> str | None:
+    if not _bool(env, "GUEST_ACCESS", False):
+        return None
+    if environment == "production":
+        raise ConfigError("GUEST_ACCESS cannot be enabled when INFRAKITCHEN_ENV=production")
+    return _choice(env, "GUEST_ROLE", "viewer", ("admin", "platform", "member", "viewer"))
+
+
 def _choice(env: dict, name: str, default: str, allowed: tuple[str, ...]) -> str:
     value = env.get(name, "") or default
     if value not in allowed:
@@ -78,6 +86,7 @@ class Settings:
     drift_check_interval_seconds: int  # 0: no scheduled drift checks
     state_api_url: str  # how runs reach this service's state backend
     encryption_keys: tuple[str, ...]  # Fernet keys, newest first; empty: a key file in the data dir (development)
+    guest_role: str | None  # development only: requests without credentials act as "guest" with this role
     backstage_base_url: str | None  # trust Backstage user tokens issued by this Backstage
     backstage_token_algorithms: tuple[str, ...]
     backstage_user_role: str
@@ -152,6 +161,7 @@ def load_settings(env: dict | None = None) -> Settings:
         sweep_interval_seconds=_int(env, "SWEEP_INTERVAL_SECONDS", 15),
         requeue_after_seconds=_int(env, "REQUEUE_AFTER_SECONDS", 300),
         encryption_keys=_encryption_keys(env, environment),
+        guest_role=_guest_role(env, environment),
         backstage_base_url=env.get("BACKSTAGE_BASE_URL", "").rstrip("/") or None,
         backstage_token_algorithms=tuple(a.strip() for a in env.get("BACKSTAGE_TOKEN_ALGORITHMS", "ES256").split(",")
                                          if a.strip()),

@@ -42,3 +42,9 @@ def test_production_turns_local_sources_off_and_uses_psycopg():
 def test_a_malformed_setting_names_itself(name, value):
     with pytest.raises(ConfigError, match=name):
         load_settings({name: value, "PATH": ""})
+
+
+def test_guest_access_cannot_be_enabled_in_production():
+    with pytest.raises(ConfigError, match="GUEST_ACCESS"):
+        load_settings({"INFRAKITCHEN_ENV": "production", "DATABASE_URL": "postgresql://db/x",
+                       "BROKER_URL": "amqp://mq//", "ENCRYPTION_KEYS": KEY, "GUEST_ACCESS": "true"})

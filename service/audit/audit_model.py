@@ -25,3 +25,4 @@ class AuditLog(Base):
     before: Mapped[dict | None] = mapped_column(JsonType)
     after: Mapped[dict | None] = mapped_column(JsonType)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    source_address: Mapped[str | None] = mapped_column(String(64))

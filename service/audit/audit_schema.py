@@ -13,6 +13,7 @@ class AuditLogSchema(ma.Schema):
     before = ma.fields.Dict(allow_none=True)
     after = ma.fields.Dict(allow_none=True)
     request_id = ma.fields.String(allow_none=True)
+    source_address = ma.fields.String(allow_none=True)
 
 
 class AuditLogQueryArgsSchema(InputSchema):

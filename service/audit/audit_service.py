@@ -1,6 +1,6 @@
 """Append audit entries inside the caller's transaction, and read them back."""
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 
 from service import db
 from service.audit import audit_crud
@@ -13,7 +13,10 @@ SORTS = {"created_at": AuditLog.created_at, "id": AuditLog.id}
 
 def record(actor: Principal, action: str, entity_type: str, entity_id, before=None, after=None) -> None:
     """Add an entry to the open transaction: it commits with the change it describes, or not at all."""
-    request_id = g.get("request_id") if has_request_context() else None
+    in_request = has_request_context()
+    request_id = g.get("request_id") if in_request else None
+    # The peer address; behind a proxy, run with the proxy's forwarded-for handling configured in front.
+    source_address = request.remote_addr if in_request else None
     audit_crud.add_audit_log(
         db.session(),
         AuditLog(
@@ -24,6 +27,7 @@ def record(actor: Principal, action: str, entity_type: str, entity_id, before=No
             before=before,
             after=after,
             request_id=request_id,
+            source_address=source_address,
         ),
     )
 

@@ -14,6 +14,10 @@ def install(app: Flask) -> None:
         path = request.path.rstrip("/") or "/"
         if not path.startswith("/api/v1") or path in PUBLIC_PATHS or request.method == "OPTIONS":
             return None
+        guest_role = app.config.get("GUEST_ROLE")
+        if guest_role and "Authorization" not in request.headers:
+            g.principal = Principal(subject="guest", kind="guest", role=guest_role)
+            return None
         g.principal = auth_service.authenticate(
             request.headers.get("Authorization"), app.extensions.get("backstage_verifier"),
             app.config["BACKSTAGE_USER_ROLE"],

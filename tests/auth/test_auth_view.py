@@ -69,3 +69,15 @@ def test_a_duplicate_account_name_is_a_conflict(db_session):
     auth_service.create_service_account("dup", "admin")
     with pytest.raises(Exception, match="already exists"):
         auth_service.create_service_account("dup", "admin")
+
+
+def test_guest_access_is_off_unless_enabled_and_then_has_its_role(settings, db_session):
+    import dataclasses
+
+    from service.app import create_app
+
+    assert create_app(settings, bind_database=False).test_client().get("/api/v1/me").status_code == 401
+    guest_app = create_app(dataclasses.replace(settings, guest_role="viewer"), bind_database=False)
+    client = guest_app.test_client()
+    assert client.get("/api/v1/me").json == {"subject": "guest", "kind": "guest", "role": "viewer", "ownership": []}
+    assert client.post("/api/v1/templates/", json={"name": "x"}).status_code == 403

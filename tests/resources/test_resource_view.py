@@ -182,6 +182,7 @@ def test_every_action_is_audited_with_actor_and_before_after(client, admin, temp
     assert entries[0]["before"]["status"] == "ready"
     assert entries[0]["after"]["status"] == "queued"
     assert entries[0]["request_id"]
+    assert entries[0]["source_address"] == "127.0.0.1"
 
 
 @pytest.mark.parametrize("text", ["nul\u0000byte", "lone \udb29 surrogate"])
