@@ -93,9 +93,10 @@ def make_template(module_dir: Path, name: str = "greeter", version: str = "1.0.0
 
 
 def make_resource(template, name: str = "res", variables: dict | None = None, entity_ref=None,
-                  actor: Principal = ADMIN):
+                  actor: Principal = ADMIN, owner: str | None = None):
     return resource_service.create_resource(
-        actor, name, template.id, variables if variables is not None else {"name": "world"}, entity_ref=entity_ref
+        actor, name, template.id, variables if variables is not None else {"name": "world"}, entity_ref=entity_ref,
+        owner=owner,
     )
 
 

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from service.errors import PermissionDenied
 
-# A role is a set of permissions; later issues add ownership on top of these.
+# A role is a set of permissions. `resources:all` acts on any resource; without it, only on owned ones.
 ROLE_PERMISSIONS = {
-    "admin": {"read", "resources:write", "resources:approve", "templates:write", "integrations:write", "audit:read",
-              "admin"},
-    "platform": {"read", "resources:write", "resources:approve", "templates:write", "integrations:write",
-                 "audit:read"},
+    "admin": {"read", "resources:write", "resources:all", "resources:approve", "templates:write",
+              "integrations:write", "audit:read", "admin"},
+    "platform": {"read", "resources:write", "resources:all", "resources:approve", "templates:write",
+                 "integrations:write", "audit:read"},
     "member": {"read", "resources:write"},
     "viewer": {"read"},
     "run": set(),  # a run credential: state of its own resource only, checked by the state service
@@ -29,6 +29,10 @@ class Principal:
 
     def can(self, permission: str) -> bool:
         return permission in ROLE_PERMISSIONS.get(self.role, ())
+
+    def acts_for(self, owner: str) -> bool:
+        """May this caller act on something owned by `owner` (itself, a group it belongs to, or any: admins)?"""
+        return self.can("resources:all") or owner in (self.subject, *self.ownership)
 
     def require(self, permission: str) -> None:
         if not self.can(permission):

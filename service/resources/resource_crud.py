@@ -21,8 +21,10 @@ def find_by_name(session: Session, entity_ref: str | None, name: str) -> Resourc
     return session.scalar(query)
 
 
-def select_resources(entity_ref=None, state=None, status=None, template_id=None, name=None) -> Select:
+def select_resources(entity_ref=None, state=None, status=None, template_id=None, name=None, owner=None) -> Select:
     query = select(Resource)
+    if owner:
+        query = query.where(Resource.owner == owner)
     if entity_ref:
         query = query.where(Resource.entity_ref == entity_ref)
     if state:

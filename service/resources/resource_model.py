@@ -23,6 +23,7 @@ class Resource(Base):
         Index("ix_resources_template_created", "template_id", "created_at"),
         Index("ix_resources_created", "created_at"),
         Index("ix_resources_name", "name"),
+        Index("ix_resources_owner_created", "owner", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
@@ -40,17 +41,19 @@ class Resource(Base):
     outputs: Mapped[dict] = mapped_column(JsonType, default=dict)
     state: Mapped[str] = mapped_column(String(20), default=State.PROVISION)
     status: Mapped[str] = mapped_column(String(20), default=Status.READY)
+    # A user, group or service-account ref; members act on resources they or their groups own.
+    owner: Mapped[str] = mapped_column(String(300))
     created_by: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
-    def transition(self, action: Action) -> None:
-        """Move through the state machine; raises InvalidResourceTransition when not allowed."""
-        self.state, self.status = resource_states.apply(action, self.state, self.status)
-
     # Loaded in one query per list page ("selectin"), never one per resource.
     integrations: Mapped[list[Integration]] = relationship(secondary=resource_integrations, lazy="selectin",
                                                            viewonly=True, order_by=Integration.name)
+
+    def transition(self, action: Action) -> None:
+        """Move through the state machine; raises InvalidResourceTransition when not allowed."""
+        self.state, self.status = resource_states.apply(action, self.state, self.status)
 
     @property
     def engine_variables(self) -> dict:

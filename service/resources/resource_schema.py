@@ -6,6 +6,7 @@ from service.schemas import InputSchema, sort_field
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
 # Backstage entity refs: kind:namespace/name (namespace optional), e.g. component:default/checkout.
+OWNER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*:([A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.@-]*$"
 ENTITY_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*:([A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
@@ -18,6 +19,11 @@ class ResourceCreateSchema(InputSchema):
         metadata={"description": "Defaults to the template's newest version."}
     )
     variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    owner = ma.fields.String(
+        validate=[ma.validate.Length(max=300),
+                  ma.validate.Regexp(OWNER_PATTERN, error="expected a ref such as group:default/team-a")],
+        metadata={"description": "Defaults to the caller; the caller or one of its groups unless admin or platform."},
+    )
     integration_ids = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=20),
                                      metadata={"description": "Integrations whose credentials its runs get."})
     entity_ref = ma.fields.String(
@@ -41,6 +47,7 @@ class ResourceSchema(ma.Schema):
     template_id = ma.fields.UUID()
     template_version_id = ma.fields.UUID()
     entity_ref = ma.fields.String(allow_none=True)
+    owner = ma.fields.String()
     integration_ids = ma.fields.Method("_integration_ids")
     created_by = ma.fields.String()
     created_at = ma.fields.DateTime()
@@ -70,6 +77,7 @@ class ResourceQueryArgsSchema(InputSchema):
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in Status]))
     template_id = ma.fields.UUID()
     name = ma.fields.String(metadata={"description": "Only resources whose name starts with this text."})
+    owner = ma.fields.String(validate=ma.validate.Length(max=300))
     sort = sort_field("-created_at", ["name", "created_at", "updated_at", "state", "status"])
 
 

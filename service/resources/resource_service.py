@@ -5,7 +5,7 @@ import uuid
 from service import db
 from service.audit import audit_service
 from service.auth.principal import Principal
-from service.errors import Conflict, NotFound
+from service.errors import Conflict, NotFound, PermissionDenied
 from service.integrations import integration_service
 from service.listing import apply_sort, page_of
 from service.resources import resource_crud, variable_values
@@ -44,6 +44,7 @@ def snapshot(resource: Resource) -> dict:
         "state": resource.state,
         "status": resource.status,
         "entity_ref": resource.entity_ref,
+        "owner": resource.owner,
         "template_version_id": str(resource.template_version_id),
         "variables": variable_values.masked(resource.variables, resource.secret_variables),
         "integrations": [i.name for i in resource.integrations],
@@ -53,9 +54,13 @@ def snapshot(resource: Resource) -> dict:
 @db.unit_of_work
 def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variables: dict,
                     template_version_id: uuid.UUID | None = None, entity_ref: str | None = None,
-                    integration_ids: list[uuid.UUID] = ()) -> Resource:
-    """The new resource in state provision; raises ValidationFailed (422), Conflict (name taken)."""
+                    integration_ids: list[uuid.UUID] = (), owner: str | None = None) -> Resource:
+    """The new resource in state provision, owned by `owner` (default: the caller). Raises ValidationFailed
+    (422), Conflict (name taken), PermissionDenied (an owner the caller does not act for)."""
     actor.require("resources:write")
+    owner = owner or actor.subject
+    if not actor.acts_for(owner):
+        raise PermissionDenied(f"{actor.subject} cannot give a resource to {owner}: only to itself or its groups")
     version = template_service.resolve_version(actor, template_id, template_version_id)
     plain, secret = variable_values.validate(version.variables, variables)
     session = db.session()
@@ -75,6 +80,7 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
             outputs={},
             state=State.PROVISION,
             status=Status.APPROVAL_PENDING if requires_approval else Status.READY,
+            owner=owner,
             created_by=actor.subject,
         ),
     )
@@ -105,7 +111,23 @@ def list_resources(actor: Principal, filters: dict, sort: str, page: int, page_s
 def allowed_actions(actor: Principal, resource_id: uuid.UUID) -> list[Action]:
     """The actions the state machine allows now that this caller's role permits."""
     resource = get_resource(actor, resource_id)
+    if not actor.acts_for(resource.owner):
+        return []
     return [a for a in resource.allowed_actions() if actor.can(ACTION_PERMISSIONS[a])]
+
+
+def _require_owner(actor: Principal, resource: Resource) -> None:
+    if not actor.acts_for(resource.owner):
+        raise PermissionDenied(f"resource {resource.id} belongs to {resource.owner}")
+
+
+@db.unit_of_work
+def require_owner(actor: Principal, resource_id: uuid.UUID, permission: str = "resources:write") -> Resource:
+    """The resource, if the caller has `permission` and acts for its owner; NotFound or PermissionDenied."""
+    actor.require(permission)
+    resource = get_resource(actor, resource_id)
+    _require_owner(actor, resource)
+    return resource
 
 
 def _locked(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resource:
@@ -113,6 +135,7 @@ def _locked(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resourc
     resource = resource_crud.get_resource_for_update(db.session(), resource_id)
     if resource is None:
         raise ResourceNotFound(resource_id)
+    _require_owner(actor, resource)
     return resource
 
 

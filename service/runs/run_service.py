@@ -75,6 +75,7 @@ def cancel_run(actor: Principal, run_id: uuid.UUID, force: bool = False) -> Run:
     run = run_crud.get_run_for_update(session, run_id)
     if run is None:
         raise RunNotFound(run_id)
+    resource_service.require_owner(actor, run.resource_id)
     if run.status not in ACTIVE_RUN_STATUSES:
         raise RunAlreadyFinished(run)
     before = {"status": run.status}

@@ -41,8 +41,7 @@ def _authorize(actor: Principal, resource_id: uuid.UUID) -> None:
         if actor.resource_id != resource_id:
             raise PermissionDenied("this run credential is for another resource")
         return
-    resource_service.get_resource(actor, resource_id)  # 404 for a resource that does not exist
-    actor.require("resources:write")
+    resource_service.require_owner(actor, resource_id)
 
 
 def _serial(body: dict) -> int | None:

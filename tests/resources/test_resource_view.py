@@ -195,3 +195,27 @@ def test_text_the_database_cannot_store_is_422_not_500(client, admin, template, 
 
 def test_a_nul_in_a_query_parameter_is_422(client, admin):
     assert client.get("/api/v1/resources/?name=a%00b", headers=admin).status_code == 422
+
+
+def test_a_member_acts_on_own_and_group_resources_only(client, admin, template):
+    member = bearer(make_token("member", "dev-1"))
+    mine = _create(client, member, template, name="mine").json
+    assert mine["owner"] == "service-account:dev-1"
+    theirs = _create(client, admin, template, name="theirs", owner="group:default/team-b").json
+    # Everyone may read; only the owner (or admin/platform) may act.
+    assert client.get(f"/api/v1/resources/{theirs['id']}", headers=member).status_code == 200
+    assert client.get(f"/api/v1/resources/{theirs['id']}/actions", headers=member).json["actions"] == []
+    assert client.post(f"/api/v1/resources/{theirs['id']}/provision", headers=member).status_code == 403
+    assert client.post(f"/api/v1/resources/{mine['id']}/provision", headers=member).status_code == 202
+    # Nor may a member give a resource to a group it does not belong to.
+    assert _create(client, member, template, name="gift", owner="group:default/team-b").status_code == 403
+
+
+def test_role_by_action_matrix(client, admin, template):
+    """Who may do what on a resource owned by someone else (admin/platform may, member/viewer may not)."""
+    expected = {"admin": 202, "platform": 202, "member": 403, "viewer": 403}
+    for role, status in expected.items():
+        resource = _create(client, admin, template, name=f"m-{role}", owner="group:default/elsewhere").json
+        headers = bearer(make_token(role, f"matrix-{role}"))
+        assert client.post(f"/api/v1/resources/{resource['id']}/provision", headers=headers).status_code == status
+        assert client.post(f"/api/v1/resources/{resource['id']}/plan", headers=headers).status_code in (status, 409)

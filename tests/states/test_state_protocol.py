@@ -78,7 +78,9 @@ def test_gitlab_style_post_and_delete_lock(client, admin, url):
     assert client.get(f"{url}/lock-status", headers=admin).json == {"locked": False}
 
 
-def test_force_unlock_is_for_admins_and_audited(client, admin, url):
+def test_force_unlock_is_for_admins_and_audited(client, admin, tmp_path):
+    template, _ = make_template(write_module(tmp_path / "owned"), name="owned")
+    url = f"/api/v1/resources/{make_resource(template, owner='service-account:test-member').id}/state"
     member = basic(make_token("member"))
     client.open(f"{url}/lock", method="LOCK", json=LOCK, headers=member)
     assert client.open(f"{url}/lock", method="UNLOCK", json={"ID": "wrong"}, headers=member).status_code == 409
