@@ -89,7 +89,9 @@ def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | 
     if token.count(".") == 2 and not token.startswith((TOKEN_PREFIX, RUN_TOKEN_PREFIX)):
         if backstage is None:
             raise Unauthenticated("Backstage tokens are not accepted here (BACKSTAGE_BASE_URL is not set)")
-        return _backstage_principal(backstage.verify(token), backstage_role)
+        claims = backstage.verify(token)
+        return Principal(subject=str(claims["sub"]), kind="backstage_user", role=backstage_role,
+                         ownership=backstage.ownership(token, claims))
     if token.startswith(RUN_TOKEN_PREFIX):
         from service.runs import run_service  # late: runs depend on much of the service
 
@@ -128,12 +130,6 @@ def _token_of(authorization: str | None) -> str:
     if not value:
         raise Unauthenticated("malformed Authorization header (expected 'Bearer <token>')")
     return value
-
-
-def _backstage_principal(claims: dict, role: str) -> Principal:
-    ownership = claims.get("ent")
-    refs = tuple(r for r in ownership if isinstance(r, str)) if isinstance(ownership, list) else ()
-    return Principal(subject=str(claims["sub"]), kind="backstage_user", role=role, ownership=refs)
 
 
 def principal_of(account: ServiceAccount) -> Principal:

@@ -7,6 +7,7 @@ a token signed with an unknown `kid` triggers one refetch, at most once per `ref
 works without a restart, and a flood of made-up kids cannot turn into a flood of fetches).
 """
 
+import hashlib
 import threading
 import time
 
@@ -28,7 +29,9 @@ class BackstageTokenVerifier:
         self.leeway = leeway_seconds
         self.refetch_interval = refetch_interval
         self.timeout = timeout
+        self.userinfo_url = f"{self.issuer}/v1/userinfo"
         self._keys: dict[str, jwt.PyJWK] = {}
+        self._ownership: dict[str, tuple[float, tuple[str, ...]]] = {}  # token digest -> (expires, refs)
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
 
@@ -52,6 +55,33 @@ class BackstageTokenVerifier:
             raise Unauthenticated("token expired") from None
         except jwt.PyJWTError as error:
             raise Unauthenticated(f"invalid token ({type(error).__name__})") from None
+
+    def ownership(self, token: str, claims: dict) -> tuple[str, ...]:
+        """The caller's ownership refs: the `ent` claim when the token has one (older Backstage), else the auth
+        backend's userinfo, asked with the user's own token and cached until the token expires."""
+        if isinstance(claims.get("ent"), list):
+            return tuple(r for r in claims["ent"] if isinstance(r, str))
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        now = time.time()
+        cached = self._ownership.get(digest)
+        if cached and cached[0] > now:
+            return cached[1]
+        refs = self._fetch_ownership(token)
+        self._ownership = {k: v for k, v in self._ownership.items() if v[0] > now}  # drop expired entries
+        self._ownership[digest] = (float(claims["exp"]), refs)
+        return refs
+
+    def _fetch_ownership(self, token: str) -> tuple[str, ...]:
+        try:
+            response = requests.get(self.userinfo_url, headers={"Authorization": f"Bearer {token}"},
+                                    timeout=self.timeout)
+            response.raise_for_status()
+            body = response.json()
+        except (requests.RequestException, ValueError):
+            return ()  # without ownership the user still has their own ref: nothing is granted by the failure
+        claims = body.get("claims", body) if isinstance(body, dict) else {}
+        refs = claims.get("ent", []) if isinstance(claims, dict) else []
+        return tuple(r for r in refs if isinstance(r, str)) if isinstance(refs, list) else ()
 
     def _key(self, kid) -> jwt.PyJWK:
         if not isinstance(kid, str) or not kid:

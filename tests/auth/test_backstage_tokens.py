@@ -150,3 +150,33 @@ def test_an_unreachable_jwks_is_a_401_not_a_500(settings, db_session):
         mock.add(responses.GET, JWKS_URL, status=503)
         app = create_app(dataclasses.replace(settings, backstage_base_url=BASE), bind_database=False)
         assert _get(app.test_client(), _token()).status_code == 401
+
+
+def test_ownership_comes_from_the_ent_claim_when_present(backstage_client):
+    me = backstage_client.get("/api/v1/me", headers={"Authorization": f"Bearer {_token()}"}).json
+    assert me["subject"] == "user:default/alice"
+    assert me["kind"] == "backstage_user"
+    assert me["ownership"] == ["user:default/alice", "group:default/team-a"]
+
+
+def test_without_ent_ownership_comes_from_userinfo_once_per_token(backstage_client, jwks):
+    jwks.add(responses.GET, f"{BASE}/api/auth/v1/userinfo",
+             json={"claims": {"sub": "user:default/alice", "ent": ["user:default/alice", "group:default/team-z"]}})
+    token = _token(_claims(ent=None))
+    for _ in range(2):
+        me = backstage_client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
+        assert me["ownership"] == ["user:default/alice", "group:default/team-z"]
+    userinfo_calls = [c for c in jwks.calls if c.request.url.endswith("/userinfo")]
+    assert len(userinfo_calls) == 1
+    assert userinfo_calls[0].request.headers["Authorization"] == f"Bearer {token}"
+
+
+def test_a_backstage_user_acts_on_resources_of_their_group_only(backstage_client, tmp_path):
+    from factories import make_resource, make_template, write_module
+
+    template, _ = make_template(write_module(tmp_path / "m"))
+    ours = make_resource(template, name="ours", owner="group:default/team-a")
+    theirs = make_resource(template, name="theirs", owner="group:default/team-b")
+    headers = {"Authorization": f"Bearer {_token()}"}
+    assert backstage_client.post(f"/api/v1/resources/{ours.id}/provision", headers=headers).status_code == 202
+    assert backstage_client.post(f"/api/v1/resources/{theirs.id}/provision", headers=headers).status_code == 403
