@@ -1,7 +1,7 @@
 """Import every model so `metadata` is complete (for Alembic and for table-wide test cleanup)."""
 
 from service.audit.audit_model import AuditLog
-from service.auth.auth_model import ServiceAccount
+from service.auth.auth_model import ServiceAccount, User
 from service.integrations.integration_model import Integration, IntegrationGrant
 from service.resources.resource_model import Resource
 from service.runs.run_model import Run, RunLogLine
@@ -10,5 +10,5 @@ from service.templates.template_model import Template, TemplateVersion
 
 __all__ = [
     "AuditLog", "Integration", "IntegrationGrant", "Resource", "Run", "RunLogLine", "ServiceAccount", "StateLock",
-    "StateVersion", "Template", "TemplateVersion",
+    "StateVersion", "Template", "TemplateVersion", "User",
 ]

@@ -25,3 +25,13 @@ class ServiceAccount(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class User(Base):
+    """A person seen through a Backstage token, recorded on first sight (for listings, audit and ownership)."""
+
+    __tablename__ = "users"
+
+    ref: Mapped[str] = mapped_column(String(300), primary_key=True)  # e.g. user:default/alice
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

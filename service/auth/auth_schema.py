@@ -30,3 +30,9 @@ class ServiceAccountCreateSchema(InputSchema):
 
 class ServiceAccountCreatedSchema(ServiceAccountSchema):
     token = ma.fields.String(metadata={"description": "Shown this once; only its hash is kept."})
+
+
+class UserSchema(ma.Schema):
+    ref = ma.fields.String(metadata={"description": "The Backstage user entity ref."})
+    first_seen_at = ma.fields.DateTime()
+    last_seen_at = ma.fields.DateTime()

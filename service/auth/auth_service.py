@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -90,6 +91,7 @@ def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | 
         if backstage is None:
             raise Unauthenticated("Backstage tokens are not accepted here (BACKSTAGE_BASE_URL is not set)")
         claims = backstage.verify(token)
+        _seen(str(claims["sub"]))
         return Principal(subject=str(claims["sub"]), kind="backstage_user", role=backstage_role,
                          ownership=backstage.ownership(token, claims))
     if token.startswith(RUN_TOKEN_PREFIX):
@@ -111,6 +113,24 @@ def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | 
     if account.last_used_at is None or now - account.last_used_at > LAST_USED_RESOLUTION:
         account.last_used_at = now
     return principal_of(account)
+
+
+_last_recorded: dict[str, float] = {}
+
+
+def _seen(ref: str) -> None:
+    # Recorded at most once a minute per process: knowing who exists must not turn every read into a write.
+    now = time.monotonic()
+    if now - _last_recorded.get(ref, float("-inf")) >= LAST_USED_RESOLUTION.total_seconds():
+        auth_crud.touch_user(db.session(), ref, db.utcnow())
+        _last_recorded[ref] = now
+
+
+@db.unit_of_work
+def list_users(actor: Principal, page: int, page_size: int):
+    """(users seen so far, total), by ref. Admins and platform engineers."""
+    actor.require("audit:read")
+    return page_of(db.session(), auth_crud.select_users(), page, page_size)
 
 
 def _token_of(authorization: str | None) -> str:

@@ -11,6 +11,7 @@ from service.auth.auth_schema import (
     ServiceAccountCreatedSchema,
     ServiceAccountCreateSchema,
     ServiceAccountSchema,
+    UserSchema,
 )
 from service.listing import respond_with_page
 
@@ -53,3 +54,12 @@ class ServiceAccountViews(MethodView):
 def revoke_service_account(account_id: uuid.UUID):
     """Revoke a service account: its token stops working at once (admins)"""
     return auth_service.revoke_service_account(current_principal(), account_id=account_id)
+
+
+@blp.route("/users/")
+@blp.response(200, UserSchema(many=True))
+@blp.alt_response(403, "FORBIDDEN")
+@blp.paginate()
+def list_users(pagination_parameters):
+    """List the Backstage users seen so far (admins, platform)"""
+    return respond_with_page(pagination_parameters, auth_service.list_users, current_principal())

@@ -180,3 +180,14 @@ def test_a_backstage_user_acts_on_resources_of_their_group_only(backstage_client
     headers = {"Authorization": f"Bearer {_token()}"}
     assert backstage_client.post(f"/api/v1/resources/{ours.id}/provision", headers=headers).status_code == 202
     assert backstage_client.post(f"/api/v1/resources/{theirs.id}/provision", headers=headers).status_code == 403
+
+
+def test_users_are_recorded_on_first_sight(backstage_client):
+    from factories import bearer, make_token
+
+    newcomer = f"user:default/newcomer-{time.time_ns()}"
+    assert _get(backstage_client, _token(_claims(sub=newcomer))).status_code == 200
+    users = backstage_client.get("/api/v1/users/?page_size=100", headers=bearer(make_token("admin"))).json
+    assert newcomer in [u["ref"] for u in users]
+    member = backstage_client.get("/api/v1/users/", headers=bearer(make_token("member", "nosy")))
+    assert member.status_code == 403
