@@ -15,10 +15,12 @@ from service.auth import auth_guard
 from service.auth.auth_view import blp as auth_blp
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.config import Settings, load_settings
-from service.crypto import box_for
+from service.crypto import box_for, development_key
 from service.errors import DomainError, handle_domain_error
 from service.health.health_view import blp as health_blp
 from service.integrations.integration_view import blp as integrations_blp
+from service.oauth.oauth_view import blp as oauth_blp
+from service.oauth.session_tokens import SessionTokens
 from service.resources.resource_view import blp as resources_blp
 from service.runs.run_view import blp as runs_blp
 from service.states.state_view import blp as states_blp
@@ -28,7 +30,7 @@ from service.templates.template_view import blp as templates_blp
 
 log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-BLUEPRINTS = (health_blp, auth_blp, templates_blp, resources_blp, runs_blp, states_blp, integrations_blp,
+BLUEPRINTS = (health_blp, oauth_blp, auth_blp, templates_blp, resources_blp, runs_blp, states_blp, integrations_blp,
               audit_blp)
 
 
@@ -50,6 +52,8 @@ def api_config(settings: Settings) -> dict:
         },
         "BACKSTAGE_USER_ROLE": settings.backstage_user_role,
         "GUEST_ROLE": settings.guest_role,
+        "OAUTH_USER_ROLE": settings.oauth_user_role,
+        "PUBLIC_URL": settings.public_url,
         "MODULE_SOURCE_LIMITS": SourceLimits(settings.max_module_bytes, settings.allow_local_sources),
         "ENGINE_LABEL": Path(settings.engine_binary).name if settings.engine_binary else "embedded",
         "MAX_CONTENT_LENGTH": settings.max_state_bytes,  # state uploads; other bodies are capped per request
@@ -74,6 +78,10 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
     app.register_blueprint(state_protocol_blp)
     app.register_error_handler(DomainError, handle_domain_error)
     app.extensions["secret_box"] = box_for(settings)
+    app.extensions["oauth_providers"] = {p.name: p for p in settings.oauth_providers}
+    app.extensions["session_tokens"] = SessionTokens(
+        list(settings.session_keys) or [development_key(settings, "session.key")]
+    )
     if settings.guest_role:
         log.warning("GUEST ACCESS IS ON: requests without credentials act as 'guest' with role %r. "
                     "Development only; never expose this server.", settings.guest_role)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from service.oauth.oauth_providers import configured_providers
+
 
 class ConfigError(RuntimeError):
     """A setting is missing or malformed; the message names the variable."""
@@ -53,6 +55,15 @@ def _encryption_keys(env: dict, environment: str) -> tuple[str, ...]:
     return keys
 
 
+def _session_keys(env: dict, environment: str) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in env.get("SESSION_KEYS", "").split(",") if k.strip())
+    if any(len(k) < 32 for k in keys):
+        raise ConfigError("SESSION_KEYS must hold keys of at least 32 characters")
+    if not keys and environment == "production" and configured_providers(env):
+        raise ConfigError("SESSION_KEYS is required for OAuth login when INFRAKITCHEN_ENV=production")
+    return keys
+
+
 def _guest_role(env: dict, environment: str) -> str | None:
     if not _bool(env, "GUEST_ACCESS", False):
         return None
@@ -86,6 +97,10 @@ class Settings:
     drift_check_interval_seconds: int  # 0: no scheduled drift checks
     state_api_url: str  # how runs reach this service's state backend
     encryption_keys: tuple[str, ...]  # Fernet keys, newest first; empty: a key file in the data dir (development)
+    oauth_providers: tuple  # of service.oauth.oauth_providers.Provider, for those with credentials set
+    oauth_user_role: str
+    public_url: str  # where browsers reach this API (OAuth redirects come back here)
+    session_keys: tuple[str, ...]  # HMAC keys for our own session tokens, newest first; empty: a key file (dev)
     guest_role: str | None  # development only: requests without credentials act as "guest" with this role
     backstage_base_url: str | None  # trust Backstage user tokens issued by this Backstage
     backstage_token_algorithms: tuple[str, ...]
@@ -162,6 +177,10 @@ def load_settings(env: dict | None = None) -> Settings:
         requeue_after_seconds=_int(env, "REQUEUE_AFTER_SECONDS", 300),
         encryption_keys=_encryption_keys(env, environment),
         guest_role=_guest_role(env, environment),
+        oauth_providers=tuple(configured_providers(env).values()),
+        oauth_user_role=_choice(env, "OAUTH_USER_ROLE", "member", ("admin", "platform", "member", "viewer")),
+        public_url=env.get("PUBLIC_URL", "http://127.0.0.1:7777").rstrip("/"),
+        session_keys=_session_keys(env, environment),
         backstage_base_url=env.get("BACKSTAGE_BASE_URL", "").rstrip("/") or None,
         backstage_token_algorithms=tuple(a.strip() for a in env.get("BACKSTAGE_TOKEN_ALGORITHMS", "ES256").split(",")
                                          if a.strip()),

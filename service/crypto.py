@@ -29,15 +29,18 @@ class SecretBox:
         return self._fernet.rotate(sealed)
 
 
-@functools.cache
-def box_for(settings: Settings) -> SecretBox:
-    """The box for these settings: ENCRYPTION_KEYS, or (development only) a key generated once into the data dir."""
-    if settings.encryption_keys:
-        return SecretBox(list(settings.encryption_keys))
-    key_file = settings.data_dir / "encryption.key"
+def development_key(settings: Settings, name: str) -> str:
+    """A key generated once into the data dir (only used when the environment gives none: development)."""
+    key_file = settings.data_dir / name
     if not key_file.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(Fernet.generate_key().decode())
-    return SecretBox([key_file.read_text().strip()])
+    return key_file.read_text().strip()
+
+
+@functools.cache
+def box_for(settings: Settings) -> SecretBox:
+    """The box for these settings: ENCRYPTION_KEYS, or (development only) a key generated into the data dir."""
+    return SecretBox(list(settings.encryption_keys) or [development_key(settings, "encryption.key")])

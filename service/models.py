@@ -3,12 +3,13 @@
 from service.audit.audit_model import AuditLog
 from service.auth.auth_model import ServiceAccount, User
 from service.integrations.integration_model import Integration, IntegrationGrant
+from service.oauth.oauth_model import OAuthLoginState, RefreshToken
 from service.resources.resource_model import Resource
 from service.runs.run_model import Run, RunLogLine
 from service.states.state_model import StateLock, StateVersion
 from service.templates.template_model import Template, TemplateVersion
 
 __all__ = [
-    "AuditLog", "Integration", "IntegrationGrant", "Resource", "Run", "RunLogLine", "ServiceAccount", "StateLock",
-    "StateVersion", "Template", "TemplateVersion", "User",
+    "AuditLog", "Integration", "IntegrationGrant", "OAuthLoginState", "RefreshToken", "Resource", "Run", "RunLogLine",
+    "ServiceAccount", "StateLock", "StateVersion", "Template", "TemplateVersion", "User",
 ]

@@ -5,6 +5,7 @@ from flask import Flask, g, request
 from service.auth import auth_service
 from service.auth.principal import Principal
 
+PUBLIC_PREFIX = "/api/v1/auth/"  # login, refresh and logout: how a caller gets (or gives up) a token
 PUBLIC_PATHS = {"/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/redoc"}
 
 
@@ -12,7 +13,8 @@ def install(app: Flask) -> None:
     @app.before_request
     def _authenticate():
         path = request.path.rstrip("/") or "/"
-        if not path.startswith("/api/v1") or path in PUBLIC_PATHS or request.method == "OPTIONS":
+        if (not path.startswith("/api/v1") or path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIX)
+                or request.method == "OPTIONS"):
             return None
         guest_role = app.config.get("GUEST_ROLE")
         if guest_role and "Authorization" not in request.headers:
@@ -20,7 +22,7 @@ def install(app: Flask) -> None:
             return None
         g.principal = auth_service.authenticate(
             request.headers.get("Authorization"), app.extensions.get("backstage_verifier"),
-            app.config["BACKSTAGE_USER_ROLE"],
+            app.config["BACKSTAGE_USER_ROLE"], app.extensions.get("session_tokens"),
         )
         return None
 

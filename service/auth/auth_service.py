@@ -16,6 +16,7 @@ from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.auth.principal import Principal
 from service.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from service.listing import page_of
+from service.oauth.session_tokens import SessionTokens, is_session_token
 
 TOKEN_PREFIX = "ik_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
 RUN_TOKEN_PREFIX = "ikr_"  # noqa: S105
@@ -83,10 +84,13 @@ def revoke_service_account(actor: Principal, account_id: uuid.UUID | None = None
 
 @db.unit_of_work
 def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | None = None,
-                 backstage_role: str = "member") -> Principal:
+                 backstage_role: str = "member", sessions: SessionTokens | None = None) -> Principal:
     """The Principal behind an `Authorization` header: a service-account token, a run credential, or (when
     `backstage` is configured) a Backstage user token. Raises Unauthenticated."""
     token = _token_of(authorization)
+    if token.count(".") == 2 and sessions is not None and is_session_token(token):
+        claims = sessions.verify(token)
+        return Principal(subject=str(claims["sub"]), kind="oauth_user", role=str(claims.get("role", "viewer")))
     if token.count(".") == 2 and not token.startswith((TOKEN_PREFIX, RUN_TOKEN_PREFIX)):
         if backstage is None:
             raise Unauthenticated("Backstage tokens are not accepted here (BACKSTAGE_BASE_URL is not set)")

@@ -22,8 +22,10 @@ def test_entries_come_newest_first_and_filter_by_action(client, entries):
     assert all(e["actor"] == "service-account:test-admin" for e in body)
 
 
-def test_members_cannot_read_the_whole_audit_log(client, entries):
-    assert client.get("/api/v1/audit-logs/", headers=bearer(make_token("member"))).status_code == 403
+def test_members_cannot_read_the_whole_audit_log_but_may_read_one_entitys_trail(client, entries):
+    member = bearer(make_token("member"))
+    assert client.get("/api/v1/audit-logs/", headers=member).status_code == 403
+    assert client.get("/api/v1/audit-logs/?entity_id=some-id", headers=member).status_code == 200
 
 
 def test_the_database_refuses_to_change_or_delete_audit_rows(db_session, entries):

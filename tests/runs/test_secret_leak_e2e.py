@@ -26,7 +26,8 @@ ECHO_TF = textwrap.dedent('''
 ''')
 
 
-def test_a_known_secret_reaches_the_run_but_nothing_shows_it(isolated, tmp_path):
+def test_a_known_secret_reaches_the_run_but_nothing_shows_it(isolated, tmp_path, caplog):
+    caplog.set_level("DEBUG")  # the API's own log output, at its most talkative
     env, client = isolated
     token = make_token("admin", "leak-hunter")
     headers = bearer(token)
@@ -65,6 +66,6 @@ def test_a_known_secret_reaches_the_run_but_nothing_shows_it(isolated, tmp_path)
     call("get", f"/integrations/{integration['id']}")
     call("get", "/audit-logs/?page_size=100")
     call("get", f"/resources/{resource['id']}/state/versions")
-    everything = "\n".join(bodies) + worker_log.read_text()
+    everything = "\n".join(bodies) + worker_log.read_text() + caplog.text
     assert SECRET not in everything
     assert json.dumps(SECRET) not in everything
