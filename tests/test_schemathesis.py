@@ -5,9 +5,7 @@ import subprocess
 import sys
 
 import pytest
-import requests
 from factories import make_token
-from support import free_port, wait_for
 
 from service.openapi_file import OPENAPI_FILE
 
@@ -15,30 +13,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def server(base_env, committed_db):
-    token = make_token("admin", "schemathesis")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "1"],
-        env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up():
-        try:
-            return requests.get(f"{base}/api/v1/health", timeout=2).status_code == 200
-        except requests.ConnectionError:
-            return False
-
-    try:
-        wait_for(up, timeout=30, what="the server to start")
-    except AssertionError:
-        process.kill()  # never leave a server behind when the test cannot use it
-        process.wait()
-        raise
-    yield base, token
-    process.terminate()
-    process.wait(timeout=30)
+def server(live_server, committed_db):
+    """The session's live API server (live_server ends in /api/v1), and an admin token for it."""
+    return live_server.removesuffix("/api/v1"), make_token("admin", "schemathesis")
 
 
 def test_the_api_honours_its_contract_under_generated_input(server, tmp_path):
