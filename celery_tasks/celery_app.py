@@ -5,7 +5,7 @@ the run rows in the database are the record, so every setting here favours 'deli
 from celery import Celery
 
 from service.config import Settings
-from service.messaging import SCHEDULE_DRIFT_CHECKS, SWEEP
+from service.messaging import PRUNE_EVENTS, SCHEDULE_DRIFT_CHECKS, SWEEP
 
 
 class InfraCelery(Celery):
@@ -37,6 +37,8 @@ def make_celery(settings: Settings) -> InfraCelery:
         beat_schedule={
             "sweep": {"task": SWEEP, "schedule": float(settings.sweep_interval_seconds),
                       "options": {"expires": float(settings.sweep_interval_seconds)}},
+            # Hourly is plenty: retention is measured in days, and one prune is one indexed delete.
+            "prune-events": {"task": PRUNE_EVENTS, "schedule": 3600.0, "options": {"expires": 3600.0}},
         },
     )
     if settings.drift_check_interval_seconds:
@@ -51,6 +53,8 @@ def make_celery(settings: Settings) -> InfraCelery:
             "data_folder_in": str(queue_dir),
             "data_folder_out": str(queue_dir),
             "processed_folder": str(queue_dir / "processed"),
+            # kombu's default is ./control, wherever the process was started.
+            "control_folder": str(queue_dir / "control"),
             "store_processed": False,
         }
     return app

@@ -1,10 +1,12 @@
-"""The periodic sweep (Celery beat): recover runs left behind by lost workers or an unreachable broker."""
+"""Periodic work (Celery beat): recover runs left behind by lost workers or an unreachable broker, schedule
+drift checks, prune old events."""
 
 import logging
 
 from celery import shared_task
 
-from service.messaging import SCHEDULE_DRIFT_CHECKS, SWEEP
+from service.events import event_service
+from service.messaging import PRUNE_EVENTS, SCHEDULE_DRIFT_CHECKS, SWEEP
 from service.runs import run_service
 
 log = logging.getLogger(__name__)
@@ -23,3 +25,10 @@ def schedule_drift_checks(self) -> int:
     queued = run_service.schedule_drift_checks(self.app.settings)
     log.info("drift checks queued: %d", queued)
     return queued
+
+
+@shared_task(bind=True, name=PRUNE_EVENTS)
+def prune_events(self) -> int:
+    pruned = event_service.prune(self.app.settings.event_retention_seconds)
+    log.info("events pruned: %d", pruned)
+    return pruned

@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from flask_smorest import Api
 
+import service.models  # noqa: F401  (every table, and the listeners that record events)
 from celery_tasks.celery_app import make_celery, publisher
 from service import db, messaging
 from service.audit.audit_view import blp as audit_blp
@@ -17,6 +18,9 @@ from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.config import Settings, load_settings
 from service.crypto import box_for, development_key
 from service.errors import DomainError, handle_domain_error
+from service.events.event_hub import EventHub
+from service.events.event_view import blp as events_blp
+from service.events.event_view import install_socket
 from service.health.health_view import blp as health_blp
 from service.integrations.integration_view import blp as integrations_blp
 from service.oauth.oauth_view import blp as oauth_blp
@@ -31,7 +35,7 @@ from service.templates.template_view import blp as templates_blp
 log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 BLUEPRINTS = (health_blp, oauth_blp, auth_blp, templates_blp, resources_blp, runs_blp, states_blp, integrations_blp,
-              audit_blp)
+              audit_blp, events_blp)
 
 
 def api_config(settings: Settings) -> dict:
@@ -76,6 +80,8 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(state_protocol_blp)
+    app.extensions["event_hub"] = EventHub(settings.database_url, settings.event_poll_ms / 1000)
+    install_socket(app, settings.ws_ping_seconds, settings.ws_auth_timeout_seconds)
     app.register_error_handler(DomainError, handle_domain_error)
     app.extensions["secret_box"] = box_for(settings)
     app.extensions["oauth_providers"] = {p.name: p for p in settings.oauth_providers}

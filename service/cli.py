@@ -53,9 +53,10 @@ def migrate() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7777, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Server processes.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Threads per process.")
+@click.option("--threads", default=100, show_default=True, type=int,
+              help="Threads per process; each open WebSocket holds one.")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the REST API."""
+    """Serve the REST API and the WebSocket."""
     from service.server import run_server
 
     settings = _settings()

@@ -108,6 +108,10 @@ class Settings:
     max_state_bytes: int
     max_module_bytes: int
     allow_local_sources: bool
+    event_retention_seconds: int  # events older than this are pruned (clients resuming from before reload)
+    event_poll_ms: int  # how often API processes look for new events (besides PostgreSQL's NOTIFY)
+    ws_ping_seconds: int  # WebSocket pings; a client that misses one is dropped
+    ws_auth_timeout_seconds: int  # a socket that has not authenticated by then is closed
     log_level: str
 
     @property
@@ -190,5 +194,10 @@ def load_settings(env: dict | None = None) -> Settings:
         drift_check_interval_seconds=_int(env, "DRIFT_CHECK_INTERVAL_SECONDS", 0, allow_zero=True),
         max_module_bytes=_int(env, "MAX_MODULE_BYTES", 20 * 1024 * 1024),
         allow_local_sources=_bool(env, "ALLOW_LOCAL_SOURCES", environment == "development"),
+        event_retention_seconds=_int(env, "EVENT_RETENTION_SECONDS", 7 * 24 * 3600),
+        # With NOTIFY, polling only covers a lost notification; on SQLite it is how events are found.
+        event_poll_ms=_int(env, "EVENT_POLL_MS", 250 if database_url.startswith("sqlite") else 2000),
+        ws_ping_seconds=_int(env, "WS_PING_SECONDS", 25),
+        ws_auth_timeout_seconds=_int(env, "WS_AUTH_TIMEOUT_SECONDS", 10),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
     )

@@ -1,7 +1,10 @@
-"""Import every model so `metadata` is complete (for Alembic and for table-wide test cleanup)."""
+"""Import every model so `metadata` is complete (for Alembic and for table-wide test cleanup), and the
+listeners that turn changes into events, so every process that changes data records them."""
 
 from service.audit.audit_model import AuditLog
 from service.auth.auth_model import ServiceAccount, User
+from service.events import event_recorder  # noqa: F401  (registers its session listeners)
+from service.events.event_model import Event
 from service.integrations.integration_model import Integration, IntegrationGrant
 from service.oauth.oauth_model import OAuthLoginState, RefreshToken
 from service.resources.resource_model import Resource
@@ -10,6 +13,6 @@ from service.states.state_model import StateLock, StateVersion
 from service.templates.template_model import Template, TemplateVersion
 
 __all__ = [
-    "AuditLog", "Integration", "IntegrationGrant", "OAuthLoginState", "RefreshToken", "Resource", "Run", "RunLogLine",
-    "ServiceAccount", "StateLock", "StateVersion", "Template", "TemplateVersion", "User",
+    "AuditLog", "Event", "Integration", "IntegrationGrant", "OAuthLoginState", "RefreshToken", "Resource", "Run",
+    "RunLogLine", "ServiceAccount", "StateLock", "StateVersion", "Template", "TemplateVersion", "User",
 ]

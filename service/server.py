@@ -1,5 +1,7 @@
 """Serve the app with gunicorn (threaded workers, which flask-sock's WebSockets also need)."""
 
+import signal
+
 from gunicorn.app.base import BaseApplication
 
 from service.config import Settings
@@ -31,4 +33,18 @@ def run_server(settings: Settings, host: str, port: int, workers: int, threads: 
         "accesslog": "-",
         "graceful_timeout": 30,
         "timeout": 120,
+        "post_worker_init": _end_sockets_on_exit,
     }).run()
+
+
+def _end_sockets_on_exit(worker) -> None:
+    # On SIGTERM gunicorn waits for open requests to end, and a WebSocket never ends by itself: stop the
+    # event hub too, so each socket closes with 1001 (going away) and its client reconnects elsewhere.
+    hub = worker.wsgi.extensions["event_hub"]
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_exit(signum, frame):
+        hub.stop()
+        previous(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_exit)

@@ -2,6 +2,7 @@
 
 import os
 
+import service.models  # noqa: F401  (every table, and the listeners that record events)
 from celery_tasks.celery_app import make_celery, publisher
 from service import db, messaging
 from service.config import Settings

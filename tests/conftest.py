@@ -60,6 +60,7 @@ def base_env(database_url, tmp_path_factory):
         # Runs reach the state backend of the live server started by `live_server` (tests/runs/conftest.py).
         "STATE_API_URL": f"http://127.0.0.1:{free_port()}/api/v1",
         "APPLY_TIMEOUT_SECONDS": "120",
+        "WS_AUTH_TIMEOUT_SECONDS": "3",
         "PLAN_TIMEOUT_SECONDS": "120",
     }
 
@@ -117,7 +118,8 @@ def committed_db(engine, app):
     db.session.remove()
     tables = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # Ids keep counting (no RESTART IDENTITY): the live server's event hub only ever looks forward.
+        connection.execute(text(f"TRUNCATE {tables} CASCADE"))
 
 
 @pytest.fixture
@@ -149,3 +151,20 @@ def live_server(base_env, database_url):
     yield base
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def worker_process(base_env, app, live_server):
+    """A real worker process (`infrakitchen worker`) consuming this session's queue (its runs use the state
+    backend of `live_server`)."""
+    env = {**os.environ, **base_env, "LOG_LEVEL": "INFO"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "worker", "--concurrency", "2"], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

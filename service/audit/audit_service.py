@@ -1,11 +1,14 @@
 """Append audit entries inside the caller's transaction, and read them back."""
 
+import uuid
+
 from flask import g, has_request_context, request
 
 from service import db
 from service.audit import audit_crud
 from service.audit.audit_model import AuditLog
 from service.auth.principal import Principal
+from service.errors import NotFound
 from service.listing import apply_sort, page_of
 
 SORTS = {"created_at": AuditLog.created_at, "id": AuditLog.id}
@@ -37,6 +40,21 @@ def list_audit_logs(actor: Principal, filters: dict, sort: str, page: int, page_
     """(entries, total), newest first by default. The whole log needs 'audit:read'; the trail of one entity
     (an `entity_id` filter) is open to everyone who may read it."""
     actor.require("audit:read" if not filters.get("entity_id") else "read")
+    if filters.get("entity_id") and not actor.can("audit:read"):
+        _require_visible(actor, filters["entity_id"])
     query = audit_crud.select_audit_logs(**filters)
     query = apply_sort(query, sort, SORTS, AuditLog.id)
     return page_of(db.session(), query, page, page_size)
+
+
+def _require_visible(actor: Principal, entity_id: str) -> None:
+    # The trails of resources and runs (state changes are filed under the resource) are for those who see them.
+    from service.resources import resource_service  # late: both record into the audit log
+    from service.runs import run_service
+
+    try:
+        entity = uuid.UUID(entity_id)
+    except ValueError:
+        return
+    if resource_service.hidden_from(actor, entity) or run_service.hidden_from(actor, entity):
+        raise NotFound(f"no audit trail for {entity_id}")

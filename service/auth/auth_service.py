@@ -6,7 +6,7 @@ import hmac
 import secrets
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from service import db
 from service.audit import audit_service
@@ -90,14 +90,15 @@ def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | 
     token = _token_of(authorization)
     if token.count(".") == 2 and sessions is not None and is_session_token(token):
         claims = sessions.verify(token)
-        return Principal(subject=str(claims["sub"]), kind="oauth_user", role=str(claims.get("role", "viewer")))
+        return Principal(subject=str(claims["sub"]), kind="oauth_user", role=str(claims.get("role", "viewer")),
+                         expires_at=_expiry(claims))
     if token.count(".") == 2 and not token.startswith((TOKEN_PREFIX, RUN_TOKEN_PREFIX)):
         if backstage is None:
             raise Unauthenticated("Backstage tokens are not accepted here (BACKSTAGE_BASE_URL is not set)")
         claims = backstage.verify(token)
         _seen(str(claims["sub"]))
         return Principal(subject=str(claims["sub"]), kind="backstage_user", role=backstage_role,
-                         ownership=backstage.ownership(token, claims))
+                         ownership=backstage.ownership(token, claims), expires_at=_expiry(claims))
     if token.startswith(RUN_TOKEN_PREFIX):
         from service.runs import run_service  # late: runs depend on much of the service
 
@@ -117,6 +118,13 @@ def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | 
     if account.last_used_at is None or now - account.last_used_at > LAST_USED_RESOLUTION:
         account.last_used_at = now
     return principal_of(account)
+
+
+@db.unit_of_work
+def authenticate_connection(token: str, backstage: BackstageTokenVerifier | None = None,
+                            backstage_role: str = "member", sessions: SessionTokens | None = None) -> Principal:
+    """authenticate() for long-lived connections (WebSockets), in a transaction of its own."""
+    return authenticate(f"Bearer {token}", backstage, backstage_role, sessions)
 
 
 _last_recorded: dict[str, float] = {}
@@ -157,4 +165,9 @@ def _token_of(authorization: str | None) -> str:
 
 
 def principal_of(account: ServiceAccount) -> Principal:
-    return Principal(subject=f"service-account:{account.name}", kind="service_account", role=account.role)
+    return Principal(subject=f"service-account:{account.name}", kind="service_account", role=account.role,
+                     expires_at=account.expires_at)
+
+
+def _expiry(claims: dict) -> datetime:
+    return datetime.fromtimestamp(int(claims["exp"]), UTC)

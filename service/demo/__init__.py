@@ -74,4 +74,4 @@ engine: {settings.engine_label})
   export TOKEN={token}
   curl -s -H "Authorization: Bearer $TOKEN" {base}/resources/{resource.id}
 """)
-    run_server(settings, host, port, workers=1, threads=8)
+    run_server(settings, host, port, workers=1, threads=100)

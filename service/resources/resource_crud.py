@@ -21,8 +21,11 @@ def find_by_name(session: Session, entity_ref: str | None, name: str) -> Resourc
     return session.scalar(query)
 
 
-def select_resources(entity_ref=None, state=None, status=None, template_id=None, name=None, owner=None) -> Select:
+def select_resources(entity_ref=None, state=None, status=None, template_id=None, name=None, owner=None,
+                     owners: tuple[str, ...] | None = None) -> Select:
     query = select(Resource)
+    if owners is not None:
+        query = query.where(Resource.owner.in_(owners))
     if owner:
         query = query.where(Resource.owner == owner)
     if entity_ref:
@@ -36,6 +39,10 @@ def select_resources(entity_ref=None, state=None, status=None, template_id=None,
     if name:
         query = query.where(Resource.name.startswith(name, autoescape=True))
     return query
+
+
+def select_ids_owned_by(owners: tuple[str, ...]) -> Select:
+    return select(Resource.id).where(Resource.owner.in_(owners))
 
 
 def add_resource(session: Session, resource: Resource) -> Resource:

@@ -94,16 +94,36 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
 def get_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
     actor.require("read")
     resource = resource_crud.get_resource(db.session(), resource_id)
-    if resource is None:
+    # What the caller may not see does not exist for it: the same answer as for an unknown id.
+    if resource is None or not actor.may_see(resource.owner):
         raise ResourceNotFound(resource_id)
     return resource
+
+
+def visible_owners(actor: Principal) -> tuple[str, ...] | None:
+    """The owners whose resources `actor` sees, or None for all of them."""
+    return None if actor.can("resources:see-all") else (actor.subject, *actor.ownership)
+
+
+def visible_ids(actor: Principal):
+    """A query of the ids of the resources `actor` sees, or None for all of them (to filter other lists)."""
+    owners = visible_owners(actor)
+    return None if owners is None else resource_crud.select_ids_owned_by(owners)
+
+
+@db.unit_of_work
+def hidden_from(actor: Principal, resource_id: uuid.UUID) -> bool:
+    """Is there such a resource, which `actor` may not see?"""
+    resource = resource_crud.get_resource(db.session(), resource_id)
+    return resource is not None and not actor.may_see(resource.owner)
 
 
 @db.unit_of_work
 def list_resources(actor: Principal, filters: dict, sort: str, page: int, page_size: int):
     """(resources, total) matching the filters."""
     actor.require("read")
-    query = apply_sort(resource_crud.select_resources(**filters), sort, SORTS, Resource.id)
+    query = resource_crud.select_resources(**filters, owners=visible_owners(actor))
+    query = apply_sort(query, sort, SORTS, Resource.id)
     return page_of(db.session(), query, page, page_size)
 
 
@@ -133,7 +153,7 @@ def require_owner(actor: Principal, resource_id: uuid.UUID, permission: str = "r
 def _locked(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resource:
     actor.require(ACTION_PERMISSIONS[action])
     resource = resource_crud.get_resource_for_update(db.session(), resource_id)
-    if resource is None:
+    if resource is None or not actor.may_see(resource.owner):
         raise ResourceNotFound(resource_id)
     _require_owner(actor, resource)
     return resource

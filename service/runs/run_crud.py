@@ -87,8 +87,11 @@ def unpublished_runs(session: Session, created_before, published_before) -> list
     ))
 
 
-def select_runs(resource_id: uuid.UUID | None = None, status: str | None = None, kind: str | None = None) -> Select:
+def select_runs(resource_id: uuid.UUID | None = None, status: str | None = None, kind: str | None = None,
+                resource_ids: Select | None = None) -> Select:
     query = select(Run)
+    if resource_ids is not None:
+        query = query.where(Run.resource_id.in_(resource_ids))
     if resource_id:
         query = query.where(Run.resource_id == resource_id)
     if status:

@@ -16,6 +16,8 @@ from service.engine import engine_run
 from service.engine.masking import Masker
 from service.engine.process import RunControl
 from service.errors import Conflict, InvalidState, NotFound
+from service.events import event_recorder
+from service.events.event_model import EventType
 from service.integrations import integration_service
 from service.listing import apply_sort, page_of
 from service.resources import resource_service
@@ -99,9 +101,16 @@ def cancel_run(actor: Principal, run_id: uuid.UUID, force: bool = False) -> Run:
 def get_run(actor: Principal, run_id: uuid.UUID) -> Run:
     actor.require("read")
     run = run_crud.get_run(db.session(), run_id)
-    if run is None:
+    if run is None or resource_service.hidden_from(actor, run.resource_id):
         raise RunNotFound(run_id)
     return run
+
+
+@db.unit_of_work
+def hidden_from(actor: Principal, run_id: uuid.UUID) -> bool:
+    """Is there such a run, of a resource `actor` may not see?"""
+    run = run_crud.get_run(db.session(), run_id)
+    return run is not None and resource_service.hidden_from(actor, run.resource_id)
 
 
 @db.unit_of_work
@@ -110,7 +119,8 @@ def list_runs(actor: Principal, filters: dict, sort: str, page: int, page_size: 
     actor.require("read")
     if filters.get("resource_id"):
         resource_service.get_resource(actor, filters["resource_id"])
-    query = apply_sort(run_crud.select_runs(**filters), sort, SORTS, Run.id)
+    query = run_crud.select_runs(**filters, resource_ids=resource_service.visible_ids(actor))
+    query = apply_sort(query, sort, SORTS, Run.id)
     return page_of(db.session(), query, page, page_size)
 
 
@@ -170,6 +180,7 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
         return None
     run = run_crud.get_run(session, run_id)
     session.refresh(run)
+    event_recorder.record(session, EventType.RUN_STARTED, run)  # the claim was an UPDATE the ORM did not see
     credential = RUN_TOKEN_PREFIX + secrets.token_urlsafe(32)
     run.state_token_hash = hash_token(credential)
     if run.kind in DRY_RUN_KINDS:

@@ -179,7 +179,9 @@ def test_a_backstage_user_acts_on_resources_of_their_group_only(backstage_client
     theirs = make_resource(template, name="theirs", owner="group:default/team-b")
     headers = {"Authorization": f"Bearer {_token()}"}
     assert backstage_client.post(f"/api/v1/resources/{ours.id}/provision", headers=headers).status_code == 202
-    assert backstage_client.post(f"/api/v1/resources/{theirs.id}/provision", headers=headers).status_code == 403
+    # Another group's resource is not even visible to them.
+    assert backstage_client.post(f"/api/v1/resources/{theirs.id}/provision", headers=headers).status_code == 404
+    assert backstage_client.get(f"/api/v1/resources/{theirs.id}", headers=headers).status_code == 404
 
 
 def test_users_are_recorded_on_first_sight(backstage_client):

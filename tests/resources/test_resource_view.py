@@ -202,18 +202,25 @@ def test_a_member_acts_on_own_and_group_resources_only(client, admin, template):
     mine = _create(client, member, template, name="mine").json
     assert mine["owner"] == "service-account:dev-1"
     theirs = _create(client, admin, template, name="theirs", owner="group:default/team-b").json
-    # Everyone may read; only the owner (or admin/platform) may act.
-    assert client.get(f"/api/v1/resources/{theirs['id']}", headers=member).status_code == 200
-    assert client.get(f"/api/v1/resources/{theirs['id']}/actions", headers=member).json["actions"] == []
-    assert client.post(f"/api/v1/resources/{theirs['id']}/provision", headers=member).status_code == 403
+    # A member sees only what it or its groups own: another team's resource is not there for it at all.
+    assert client.get(f"/api/v1/resources/{theirs['id']}", headers=member).status_code == 404
+    assert client.get(f"/api/v1/resources/{theirs['id']}/actions", headers=member).status_code == 404
+    assert client.post(f"/api/v1/resources/{theirs['id']}/provision", headers=member).status_code == 404
+    assert [r["name"] for r in client.get("/api/v1/resources/", headers=member).json] == ["mine"]
     assert client.post(f"/api/v1/resources/{mine['id']}/provision", headers=member).status_code == 202
+    # A viewer sees everything and acts on nothing.
+    viewer = bearer(make_token("viewer", "auditor"))
+    assert client.get(f"/api/v1/resources/{theirs['id']}", headers=viewer).status_code == 200
+    assert client.get(f"/api/v1/resources/{theirs['id']}/actions", headers=viewer).json["actions"] == []
+    assert client.post(f"/api/v1/resources/{theirs['id']}/provision", headers=viewer).status_code == 403
     # Nor may a member give a resource to a group it does not belong to.
     assert _create(client, member, template, name="gift", owner="group:default/team-b").status_code == 403
 
 
 def test_role_by_action_matrix(client, admin, template):
-    """Who may do what on a resource owned by someone else (admin/platform may, member/viewer may not)."""
-    expected = {"admin": 202, "platform": 202, "member": 403, "viewer": 403}
+    """Who may do what on a resource owned by someone else (admin/platform may, a viewer may not, and a member
+    does not even see it)."""
+    expected = {"admin": 202, "platform": 202, "member": 404, "viewer": 403}
     for role, status in expected.items():
         resource = _create(client, admin, template, name=f"m-{role}", owner="group:default/elsewhere").json
         headers = bearer(make_token(role, f"matrix-{role}"))

@@ -1,9 +1,5 @@
-"""A real worker process (`infrakitchen worker`) consuming this session's queue (its runs use the state
-backend of `live_server`)."""
+"""An API with a queue of its own, for recovery tests."""
 
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -11,21 +7,6 @@ import pytest
 from service import messaging
 from service.app import create_app
 from service.config import load_settings
-
-
-@pytest.fixture(scope="session")
-def worker_process(base_env, app, live_server):
-    env = {**os.environ, **base_env, "LOG_LEVEL": "INFO"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "worker", "--concurrency", "2"], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 @pytest.fixture

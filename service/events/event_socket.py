@@ -1,0 +1,227 @@
+"""One WebSocket connection: authenticate, then subscribe to topics and receive their events, resumable.
+
+The connection's own thread does all the sending, so a slow client only ever blocks itself. The hub (another
+thread) queues events on the connection and wakes it through the socket's event, the same one simple-websocket
+sets when a message arrives: the thread sleeps until either happens.
+"""
+
+import json
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+
+from simple_websocket import ConnectionClosed
+
+from service import db
+from service.auth.principal import Principal
+from service.errors import DomainError, Unauthenticated
+from service.events import event_service
+from service.events.event_hub import EventHub, Subscription, Topic, Viewer
+
+log = logging.getLogger(__name__)
+SUBPROTOCOL = "infrakitchen.v1"
+CLOSE_GOING_AWAY = 1001
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+REAUTHENTICATE_SECONDS = 60  # revoked tokens end their connections within this
+MAX_SUBSCRIPTIONS = 100
+BACKFILL_BATCH = 500
+TOPICS = ("resource_id", "entity_ref", "run_id", "all")
+
+
+class ProtocolError(Exception):
+    """A bad client message: answered with an error message; the connection stays open."""
+
+
+class SocketSession(Viewer):
+    def __init__(self, ws, hub: EventHub, authenticate: Callable[[str], Principal], auth_timeout: float):
+        self.ws = ws
+        self.hub = hub
+        self._authenticate = authenticate
+        self._auth_timeout = auth_timeout
+        self._outbox: deque[str] = deque()
+        self._subscriptions: dict[str, Subscription] = {}
+        self.principal: Principal | None = None
+        self._token = ""
+        self._checked_at = 0.0
+
+    # --- called by the hub's thread ---------------------------------------------------------------------
+
+    def deliver(self, subscription: Subscription, event_id: int, body: str) -> None:
+        self._outbox.append('{"subscription": ' + json.dumps(subscription.name) + ", " + body)
+        self.ws.event.set()
+
+    # --- the connection's thread ------------------------------------------------------------------------
+
+    def run(self, offered_token: str | None) -> None:
+        try:
+            if not self._sign_in(offered_token):
+                return
+            while self.ws.connected:
+                if self.hub.stopped:
+                    self._close(CLOSE_GOING_AWAY, "server shutting down: reconnect")
+                    return
+                if not self._still_valid():
+                    return
+                self.ws.event.clear()
+                while self._outbox:
+                    self.ws.send(self._outbox.popleft())
+                while (raw := self.ws.receive(timeout=0)) is not None:
+                    self._answer(raw)
+                if not self._outbox:  # something queued while reading is sent before sleeping
+                    self.ws.event.wait(1.0)
+        except ConnectionClosed:
+            pass
+        finally:
+            for subscription in self._subscriptions.values():
+                self.hub.unsubscribe(subscription)
+            db.session.remove()
+
+    def _sign_in(self, offered_token: str | None) -> bool:
+        if offered_token is None:
+            raw = self.ws.receive(timeout=self._auth_timeout)
+            if raw is None:
+                return self._close(CLOSE_UNAUTHENTICATED, "authentication timeout: send {type: auth, token}")
+            try:
+                message = _parse(raw)
+            except ProtocolError as error:
+                return self._close(CLOSE_UNAUTHENTICATED, str(error))
+            if message.get("type") != "auth" or not isinstance(message.get("token"), str):
+                return self._close(CLOSE_UNAUTHENTICATED, "the first message must be {type: auth, token}")
+            offered_token = message["token"]
+        try:
+            self._use_token(offered_token)
+        except DomainError as error:
+            return self._close(CLOSE_UNAUTHENTICATED if isinstance(error, Unauthenticated) else CLOSE_FORBIDDEN,
+                               error.message)
+        return True
+
+    def _use_token(self, token: str) -> None:
+        principal = self._authenticate(token)
+        principal.require("read")
+        if self.principal is not None and principal.subject != self.principal.subject:
+            raise Unauthenticated("a connection belongs to one subject; open another for a different one")
+        self.principal, self._token, self._checked_at = principal, token, time.monotonic()
+        self._send({"type": "ready", "subject": principal.subject, "expires_at": _iso(principal.expires_at)})
+
+    def _still_valid(self) -> bool:
+        expires_at = self.principal.expires_at
+        if expires_at is not None and expires_at <= db.utcnow():
+            return self._close(CLOSE_UNAUTHENTICATED, "token expired: reconnect with a fresh one")
+        if time.monotonic() - self._checked_at >= REAUTHENTICATE_SECONDS:
+            try:  # a revoked service-account token, a user whose role changed: the connection follows
+                self.principal, self._checked_at = self._authenticate(self._token), time.monotonic()
+                self.principal.require("read")
+            except DomainError as error:
+                return self._close(CLOSE_UNAUTHENTICATED, error.message)
+        return True
+
+    def _answer(self, raw) -> None:
+        message = {}
+        try:
+            message = _parse(raw)
+            kind = message.get("type")
+            if kind == "subscribe":
+                self._subscribe(message)
+            elif kind == "unsubscribe":
+                subscription = self._subscriptions.pop(str(message.get("subscription")), None)
+                if subscription is not None:
+                    self.hub.unsubscribe(subscription)
+                self._send({"type": "unsubscribed", "subscription": message.get("subscription")})
+            elif kind == "ping":
+                self._send({"type": "pong"})
+            elif kind == "auth":
+                self._use_token(str(message.get("token", "")))
+            else:
+                raise ProtocolError(f"unknown message type {kind!r}: expected subscribe, unsubscribe, ping or auth")
+        except ProtocolError as error:
+            self._send({"type": "error", "message": str(error)})
+        except DomainError as error:
+            if isinstance(error, Unauthenticated):
+                self._close(CLOSE_UNAUTHENTICATED, error.message)
+                raise ConnectionClosed(CLOSE_UNAUTHENTICATED, error.message) from None
+            self._send({"type": "error", "message": error.message, "subscription": message.get("subscription")})
+
+    def _subscribe(self, message: dict) -> None:
+        name = message.get("subscription", f"s{len(self._subscriptions) + 1}")
+        if not isinstance(name, str) or not 0 < len(name) <= 100:
+            raise ProtocolError("subscription: a name of 1 to 100 characters")
+        topic = _topic_of(message)
+        after = message.get("after")
+        if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+            raise ProtocolError("after: an event id (a whole number, 0 or more)")
+        if name not in self._subscriptions and len(self._subscriptions) >= MAX_SUBSCRIPTIONS:
+            raise ProtocolError(f"at most {MAX_SUBSCRIPTIONS} subscriptions per connection")
+        event_service.check_topic(self.principal, topic)
+        if name in self._subscriptions:
+            self.hub.unsubscribe(self._subscriptions.pop(name))
+        # Register first, then send the history up to the hub's position: live events come after it, so
+        # nothing falls between the two and nothing comes twice (after OTF's log tailer).
+        subscription = Subscription(name, topic, self, skip_through=after or 0)
+        position = self.hub.subscribe(subscription)
+        self._subscriptions[name] = subscription
+        if after is not None and after < position and self._send_history(subscription, after, position):
+            return
+        self._send({"type": "subscribed", "subscription": name, "last_id": max(position, after or 0)})
+
+    def _send_history(self, subscription: Subscription, after: int, position: int) -> bool:
+        """Send the events in (after, position]; True when some were pruned and a reset was sent instead."""
+        while after < position:
+            events, scanned_to, pruned = event_service.read_events(self.principal, subscription.topic, after,
+                                                                   BACKFILL_BATCH)
+            if pruned:
+                self._send({"type": "reset", "subscription": subscription.name, "last_id": position,
+                            "message": "events after the given id were pruned: reload, then resume from last_id"})
+                return True
+            for event in events:
+                if event.id <= position:
+                    self._send({"subscription": subscription.name, **event.as_message()})
+            if scanned_to == after:  # nothing more of this topic
+                break
+            after = scanned_to
+        return False
+
+    def _send(self, message: dict) -> None:
+        self.ws.send(json.dumps(message))
+
+    def _close(self, code: int, reason: str) -> bool:
+        try:
+            self.ws.close(reason=code, message=reason[:120])
+        except ConnectionClosed:
+            pass
+        return False
+
+
+def _parse(raw) -> dict:
+    try:
+        message = json.loads(raw)
+    except (TypeError, ValueError):
+        raise ProtocolError("messages are JSON objects") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("messages are JSON objects")
+    return message
+
+
+def _topic_of(message: dict) -> Topic:
+    given = [name for name in TOPICS if message.get(name) not in (None, False)]
+    if len(given) != 1:
+        raise ProtocolError("subscribe to exactly one of resource_id, entity_ref, run_id or all: true")
+    kind = given[0]
+    if kind == "all":
+        return Topic("all")
+    value = message[kind]
+    if not isinstance(value, str) or not 0 < len(value) <= 300:
+        raise ProtocolError(f"{kind}: a string")
+    if kind in ("resource_id", "run_id"):
+        try:
+            value = str(uuid.UUID(value))
+        except ValueError:
+            raise ProtocolError(f"{kind}: not a UUID") from None
+    return Topic(kind, value)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,52 @@
+from flask import current_app, request
+from flask_smorest import Blueprint
+from flask_sock import Sock
+
+from service.auth import auth_service
+from service.auth.auth_guard import current_principal
+from service.events import event_service
+from service.events.event_hub import Topic
+from service.events.event_schema import TOPIC_FIELDS, EventPageSchema, EventQueryArgsSchema
+from service.events.event_socket import SUBPROTOCOL, SocketSession
+
+SOCKET_PATH = "/api/v1/ws"
+blp = Blueprint("events", __name__, url_prefix="/api/v1/events",
+                description="Changes to resources and runs, in order, for clients that cannot hold a WebSocket.")
+
+
+@blp.route("/")
+@blp.arguments(EventQueryArgsSchema, location="query")
+@blp.response(200, EventPageSchema)
+@blp.alt_response(404, "NOT_FOUND")
+def list_events(args):
+    """Events after an id, waiting up to `wait` seconds for the first one (long poll)"""
+    topic = next((Topic(name, str(args[name])) for name in TOPIC_FIELDS if name in args), Topic("all"))
+    events, last_id, reset = event_service.poll_events(
+        current_principal(), topic, args.get("after"), args["wait"], args["limit"],
+        current_app.extensions["event_hub"],
+    )
+    return {"events": [e.as_message() for e in events], "last_id": last_id, "reset": reset}
+
+
+def install_socket(app, ping_seconds: float, auth_timeout_seconds: float) -> None:
+    """The WebSocket at /api/v1/ws (protocol in the README); authenticated by the protocol, not by a header."""
+    app.config["SOCK_SERVER_OPTIONS"] = {
+        "subprotocols": [SUBPROTOCOL], "ping_interval": ping_seconds, "max_message_size": 64 * 1024,
+    }
+    sock = Sock(app)
+
+    @sock.route(SOCKET_PATH)
+    def events_socket(ws):
+        offered = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",") if p.strip()]
+        token = next((p for p in offered if p != SUBPROTOCOL), None)
+        SocketSession(ws, app.extensions["event_hub"], _authenticator(app), auth_timeout_seconds).run(token)
+
+
+def _authenticator(app):
+    def authenticate(token: str):
+        return auth_service.authenticate_connection(
+            token, app.extensions.get("backstage_verifier"), app.config["BACKSTAGE_USER_ROLE"],
+            app.extensions.get("session_tokens"),
+        )
+
+    return authenticate
