@@ -149,11 +149,11 @@ def main() -> None:
         server = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "1",
              "--threads", str(max(counts) + 50)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
+        for _ in range(150):
             try:
-                if requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code in (200, 503):
-                    break
-            except requests.ConnectionError:
+                requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5)
+                break
+            except requests.RequestException:
                 time.sleep(0.2)
         resource = _resource(db, Resource)
         print(f"{'sockets':>8} {'events':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'KiB/socket':>11}")

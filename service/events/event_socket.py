@@ -1,12 +1,17 @@
 """One WebSocket connection: authenticate, then subscribe to topics and receive their events, resumable.
 
-The connection's own thread does all the sending, so a slow client only ever blocks itself. The hub (another
-thread) queues events on the connection and wakes it through the socket's event, the same one simple-websocket
-sets when a message arrives: the thread sleeps until either happens.
+Events are written by the hub's thread straight to the socket when the socket takes them without blocking:
+waking a thousand connection threads for one event costs far more than a thousand non-blocking writes (see
+bench/live_updates.py). Whatever would block (a slow client, a write in progress) goes to the connection's
+outbox instead, and its own thread sends it, so a slow client only ever holds up itself. The connection thread
+sleeps on the socket's event, which simple-websocket sets when a message arrives and the hub sets when it
+queues one.
 """
 
 import json
 import logging
+import socket
+import threading
 import time
 import uuid
 from collections import deque
@@ -14,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from simple_websocket import ConnectionClosed
+from wsproto.events import TextMessage
 
 from service import db
 from service.auth.principal import Principal
@@ -43,6 +49,8 @@ class SocketSession(Viewer):
         self._authenticate = authenticate
         self._auth_timeout = auth_timeout
         self._outbox: deque[str] = deque()
+        self._send_lock = threading.Lock()  # one writer of data frames at a time
+        self._unsent = b""  # the tail of a frame the socket did not take at once (under _send_lock)
         self._subscriptions: dict[str, Subscription] = {}
         self.principal: Principal | None = None
         self._token = ""
@@ -51,8 +59,29 @@ class SocketSession(Viewer):
     # --- called by the hub's thread ---------------------------------------------------------------------
 
     def deliver(self, subscription: Subscription, event_id: int, body: str) -> None:
-        self._outbox.append('{"subscription": ' + json.dumps(subscription.name) + ", " + body)
+        message = '{"subscription": ' + json.dumps(subscription.name) + ", " + body
+        if not self._outbox and self.ws.connected and self._send_lock.acquire(blocking=False):
+            try:
+                if not self._unsent and not self._outbox:  # nothing may overtake what is already waiting
+                    self._unsent = self._write_nowait(message)
+                    if not self._unsent:
+                        return
+                    message = None
+            finally:
+                self._send_lock.release()
+        if message is not None:
+            self._outbox.append(message)
         self.ws.event.set()
+
+    def _write_nowait(self, message: str) -> bytes:
+        """Write what the socket takes without blocking; returns the rest."""
+        frame = self.ws.ws.send(TextMessage(data=message))
+        try:
+            return frame[self.ws.sock.send(frame, socket.MSG_DONTWAIT):]
+        except BlockingIOError:
+            return frame
+        except OSError:  # the client is gone; its reader thread ends the connection
+            return b""
 
     # --- the connection's thread ------------------------------------------------------------------------
 
@@ -67,8 +96,7 @@ class SocketSession(Viewer):
                 if not self._still_valid():
                     return
                 self.ws.event.clear()
-                while self._outbox:
-                    self.ws.send(self._outbox.popleft())
+                self._flush()
                 while (raw := self.ws.receive(timeout=0)) is not None:
                     self._answer(raw)
                 if not self._outbox:  # something queued while reading is sent before sleeping
@@ -185,7 +213,20 @@ class SocketSession(Viewer):
         return False
 
     def _send(self, message: dict) -> None:
-        self.ws.send(json.dumps(message))
+        self._flush(json.dumps(message))
+
+    def _flush(self, message: str | None = None) -> None:
+        """Send (blocking) what waits, in order, then `message`."""
+        with self._send_lock:
+            if not self.ws.connected:
+                raise ConnectionClosed(self.ws.close_reason, self.ws.close_message)
+            if self._unsent:
+                self.ws.sock.sendall(self._unsent)
+                self._unsent = b""
+            while self._outbox:
+                self.ws.sock.sendall(self.ws.ws.send(TextMessage(data=self._outbox.popleft())))
+            if message is not None:
+                self.ws.sock.sendall(self.ws.ws.send(TextMessage(data=message)))
 
     def _close(self, code: int, reason: str) -> bool:
         try:
