@@ -127,6 +127,23 @@ def client(app, db_session):
     return app.test_client()
 
 
+@pytest.fixture
+def admin(db_session):
+    """Headers of an admin service account."""
+    from factories import bearer, make_token
+
+    return bearer(make_token("admin"))
+
+
+@pytest.fixture
+def template(db_session, tmp_path):
+    """A template whose version holds the greeter module."""
+    from factories import make_template, write_module
+
+    template, _ = make_template(write_module(tmp_path / "greeter"))
+    return template
+
+
 @pytest.fixture(scope="session")
 def live_server(base_env, database_url):
     base = base_env["STATE_API_URL"]

@@ -13,17 +13,6 @@ from service.events import event_service
 from service.events.event_model import Event
 
 
-@pytest.fixture
-def admin(db_session):
-    return bearer(make_token("admin"))
-
-
-@pytest.fixture
-def template(db_session, tmp_path):
-    template, _ = make_template(write_module(tmp_path / "greeter"))
-    return template
-
-
 def _events(client, headers, **params) -> dict:
     response = client.get("/api/v1/events/", query_string=params, headers=headers)
     assert response.status_code == 200, response.json

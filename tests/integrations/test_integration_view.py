@@ -12,11 +12,6 @@ from service.integrations.integration_model import Integration
 SECRET = "AKIA-very-secret-value-1234"
 
 
-@pytest.fixture
-def admin(db_session):
-    return bearer(make_token("admin"))
-
-
 def _create(client, headers, **body):
     payload = {"name": "aws-dev", "kind": "aws",
                "values": {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": SECRET}, **body}

@@ -9,17 +9,6 @@ from factories import bearer, make_template, make_token, write_module
 from service.resources.resource_states import State, Status
 
 
-@pytest.fixture
-def admin(db_session):
-    return bearer(make_token("admin"))
-
-
-@pytest.fixture
-def template(db_session, tmp_path):
-    template, _ = make_template(write_module(tmp_path / "greeter"))
-    return template
-
-
 def _create(client, admin, template, **body):
     payload = {"name": "web", "template_id": str(template.id), "variables": {"name": "world"}, **body}
     return client.post("/api/v1/resources/", json=payload, headers=admin)

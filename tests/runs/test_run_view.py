@@ -9,11 +9,6 @@ from service.runs import run_crud
 
 
 @pytest.fixture
-def admin(db_session):
-    return bearer(make_token("admin"))
-
-
-@pytest.fixture
 def run(db_session, tmp_path):
     template, _ = make_template(write_module(tmp_path / "m"))
     resource = make_resource(template)
