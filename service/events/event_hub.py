@@ -58,8 +58,12 @@ class Viewer:
 
     principal: Principal
 
-    def deliver(self, subscription: Subscription, event_id: int, body: str) -> None:
+    def deliver(self, message: str) -> None:
+        """Take one event message (JSON text); called by the hub's thread, so it must not block."""
         raise NotImplementedError
+
+    def wake(self) -> None:
+        """Look at the hub again (it is stopping)."""
 
 
 @dataclass
@@ -80,6 +84,7 @@ class EventHub:
         self._wake = threading.Event()
         self._started = False
         self._stopped = threading.Event()
+        self._viewers: set[Viewer] = set()
 
     def start(self) -> None:
         """Start the reader threads (at first use: after gunicorn's fork, never before)."""
@@ -98,6 +103,18 @@ class EventHub:
         """Stop reading; open sockets notice and close (the process is shutting down)."""
         self._stopped.set()
         self._wake.set()
+        with self._lock:
+            viewers = list(self._viewers)
+        for viewer in viewers:
+            viewer.wake()
+
+    def attach(self, viewer: Viewer) -> None:
+        with self._lock:
+            self._viewers.add(viewer)
+
+    def detach(self, viewer: Viewer) -> None:
+        with self._lock:
+            self._viewers.discard(viewer)
 
     @property
     def stopped(self) -> bool:
@@ -145,17 +162,21 @@ class EventHub:
                 return
 
     def _dispatch(self, event: Event) -> None:
-        body = json.dumps(event.as_message())[1:]  # '"type": ...}', completed per subscription below
+        body = json.dumps(event.as_message())[1:]  # '"type": ...}', completed per subscription name below
         with self._lock:
             candidates = set(self._index.everything)
             for kind in ("resource_id", "entity_ref", "run_id"):
                 value = getattr(event, kind)
                 if value is not None:
                     candidates |= self._index.by_key.get((kind, str(value)), set())
+            messages: dict[str, str] = {}  # one string per subscription name, shared by every viewer using it
             for sub in candidates:
                 if event.id > sub.skip_through and sub.topic.matches(event) and sub.viewer.principal.may_see(
                         event.owner):
-                    sub.viewer.deliver(sub, event.id, body)
+                    message = messages.get(sub.name)
+                    if message is None:
+                        message = messages[sub.name] = '{"subscription": ' + json.dumps(sub.name) + ", " + body
+                    sub.viewer.deliver(message)
             self.position = event.id
             self._arrived.notify_all()
 

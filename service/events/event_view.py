@@ -35,6 +35,13 @@ def install_socket(app, ping_seconds: float, auth_timeout_seconds: float) -> Non
     }
     sock = Sock(app)
 
+    @app.before_request
+    def _no_compression():
+        # Decline permessage-deflate (simple-websocket accepts it whenever offered): compressing is per socket,
+        # and events are small; uncompressed, one encoded frame serves every socket an event goes to.
+        if request.path == SOCKET_PATH:
+            request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+
     @sock.route(SOCKET_PATH)
     def events_socket(ws):
         offered = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",") if p.strip()]
