@@ -61,6 +61,7 @@ def base_env(database_url, tmp_path_factory):
         "STATE_API_URL": f"http://127.0.0.1:{free_port()}/api/v1",
         "APPLY_TIMEOUT_SECONDS": "120",
         "WS_AUTH_TIMEOUT_SECONDS": "3",
+        "WS_PING_SECONDS": "2",
         "PLAN_TIMEOUT_SECONDS": "120",
     }
 

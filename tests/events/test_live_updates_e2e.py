@@ -2,6 +2,7 @@
 deliver. The server is the session's `live_server` (gunicorn), reached over real WebSockets."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -166,3 +167,39 @@ def test_a_socket_that_never_authenticates_is_closed(live_server):
     started = time.monotonic()
     assert Socket(live_server).close_code(timeout=15) == 4401
     assert time.monotonic() - started < 10
+
+
+def test_a_client_that_stops_answering_pings_is_dropped(live_server, admin_token):
+    # A raw connection: handshake, read `ready`, then never answer (a dead peer behind a proxy looks like this).
+    host, port = live_server.split("//")[1].split("/")[0].split(":")
+    with socket.create_connection((host, int(port)), timeout=15) as raw:
+        raw.sendall(("GET /api/v1/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                     f"Sec-WebSocket-Protocol: infrakitchen.v1, {admin_token}\r\n\r\n").encode())
+        started, received = time.monotonic(), b""
+        while chunk := raw.recv(4096):  # pings (WS_PING_SECONDS=2), never answered, then the close and EOF
+            received += chunk
+        assert b"101 Switching Protocols" in received and b'"ready"' in received
+        assert time.monotonic() - started < 12
+
+
+def test_a_server_shutting_down_closes_its_sockets_with_going_away(base_env, admin_token):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "1", "--threads", "8"],
+        env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1"
+        wait_for(lambda: _up(url), timeout=30, what="the API server")
+        client = Socket(url, token=admin_token)
+        client.expect("ready")
+        started = time.monotonic()
+        server.terminate()
+        assert client.close_code(timeout=10) == 1001
+        server.wait(timeout=20)
+        assert time.monotonic() - started < 15  # not the 30 s grace period a forgotten socket would cost
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
