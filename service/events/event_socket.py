@@ -30,6 +30,8 @@ from service.events.event_hub import EventHub, Subscription, Topic, Viewer
 log = logging.getLogger(__name__)
 SUBPROTOCOL = "infrakitchen.v1"
 CLOSE_GOING_AWAY = 1001
+CLOSE_POLICY_VIOLATION = 1008
+PING_FRAME = bytes((0x89, 0))  # FIN + ping, no payload
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 REAUTHENTICATE_SECONDS = 60  # revoked tokens end their connections within this
@@ -43,11 +45,14 @@ class ProtocolError(Exception):
 
 
 class SocketSession(Viewer):
-    def __init__(self, ws, hub: EventHub, authenticate: Callable[[str], Principal], auth_timeout: float):
+    def __init__(self, ws, hub: EventHub, authenticate: Callable[[str], Principal], auth_timeout: float,
+                 ping_seconds: float):
         self.ws = ws
         self.hub = hub
         self._authenticate = authenticate
         self._auth_timeout = auth_timeout
+        self._ping_seconds = ping_seconds
+        self._next_ping = time.monotonic() + ping_seconds
         self._outbox: deque[str] = deque()
         self._send_lock = threading.Lock()  # one writer of data frames at a time
         self._unsent = b""  # the tail of a frame the socket did not take at once (under _send_lock)
@@ -93,7 +98,7 @@ class SocketSession(Viewer):
                 if self.hub.stopped:
                     self._close(CLOSE_GOING_AWAY, "server shutting down: reconnect")
                     return
-                if not self._still_valid():
+                if not self._still_valid() or not self._keep_alive():
                     return
                 self.ws.event.clear()
                 self._flush()
@@ -136,10 +141,22 @@ class SocketSession(Viewer):
         self.principal, self._token, self._checked_at = principal, token, time.monotonic()
         self._send({"type": "ready", "subject": principal.subject, "expires_at": _iso(principal.expires_at)})
 
+    def _keep_alive(self) -> bool:
+        """Ping every `ping_seconds` (proxies keep the socket); a peer that did not answer the last one is gone.
+        Sent here rather than by simple-websocket's reader thread, so that no frame ever interleaves with ours."""
+        if time.monotonic() < self._next_ping:
+            return True
+        if not self.ws.pong_received:
+            return self._close(CLOSE_POLICY_VIOLATION, "ping timeout")
+        self.ws.pong_received = False
+        self._next_ping = time.monotonic() + self._ping_seconds
+        self._flush(frame=PING_FRAME)
+        return True
+
     def _seconds_to_next_check(self) -> float:
         # Sleeping until there is something to do: a thousand idle sockets must not mean a thousand wakeups a
         # second (the hub wakes them on shutdown).
-        due = self._checked_at + REAUTHENTICATE_SECONDS - time.monotonic()
+        due = min(self._checked_at + REAUTHENTICATE_SECONDS, self._next_ping) - time.monotonic()
         if self.principal.expires_at is not None:
             due = min(due, (self.principal.expires_at - db.utcnow()).total_seconds())
         return max(due, 0.01)
@@ -227,8 +244,8 @@ class SocketSession(Viewer):
     def _send(self, message: dict) -> None:
         self._flush(json.dumps(message))
 
-    def _flush(self, message: str | None = None) -> None:
-        """Send (blocking) what waits, in order, then `message`."""
+    def _flush(self, message: str | None = None, frame: bytes | None = None) -> None:
+        """Send (blocking) what waits, in order, then `message` or `frame`."""
         with self._send_lock:
             if not self.ws.connected:
                 raise ConnectionClosed(self.ws.close_reason, self.ws.close_message)
@@ -239,6 +256,8 @@ class SocketSession(Viewer):
                 self.ws.sock.sendall(text_frame(self._outbox.popleft()))
             if message is not None:
                 self.ws.sock.sendall(text_frame(message))
+            if frame is not None:
+                self.ws.sock.sendall(frame)
 
     def _close(self, code: int, reason: str) -> bool:
         try:

@@ -30,9 +30,8 @@ def list_events(args):
 
 def install_socket(app, ping_seconds: float, auth_timeout_seconds: float) -> None:
     """The WebSocket at /api/v1/ws (protocol in the README); authenticated by the protocol, not by a header."""
-    app.config["SOCK_SERVER_OPTIONS"] = {
-        "subprotocols": [SUBPROTOCOL], "ping_interval": ping_seconds, "max_message_size": 64 * 1024,
-    }
+    # Pings are sent by SocketSession, not by simple-websocket (see SocketSession._keep_alive).
+    app.config["SOCK_SERVER_OPTIONS"] = {"subprotocols": [SUBPROTOCOL], "max_message_size": 64 * 1024}
     sock = Sock(app)
 
     @app.before_request
@@ -46,7 +45,8 @@ def install_socket(app, ping_seconds: float, auth_timeout_seconds: float) -> Non
     def events_socket(ws):
         offered = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",") if p.strip()]
         token = next((p for p in offered if p != SUBPROTOCOL), None)
-        SocketSession(ws, app.extensions["event_hub"], _authenticator(app), auth_timeout_seconds).run(token)
+        SocketSession(ws, app.extensions["event_hub"], _authenticator(app), auth_timeout_seconds,
+                      ping_seconds).run(token)
 
 
 def _authenticator(app):
