@@ -260,10 +260,11 @@ class SocketSession(Viewer):
                 self.ws.sock.sendall(frame)
 
     def _close(self, code: int, reason: str) -> bool:
-        try:
-            self.ws.close(reason=code, message=reason[:120])
-        except ConnectionClosed:
-            pass
+        with self._send_lock:  # after any frame the hub is writing
+            try:
+                self.ws.close(reason=code, message=reason[:120])
+            except ConnectionClosed:
+                pass
         return False
 
 
