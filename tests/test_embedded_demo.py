@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import requests
-from support import free_port, wait_for
+from support import Socket, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -54,3 +54,26 @@ def test_the_demo_provisions_its_resource_on_the_embedded_default(demo, tmp_path
     health = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5).json()
     assert health["status"] == health["database"] == health["broker"] == "ok"
     assert (tmp_path / "data" / "infrakitchen.db").exists()
+
+
+def test_the_demo_streams_its_events_over_sqlite(demo):
+    process, port, token, resource_url = demo
+    resource_id = resource_url.rsplit("/", 1)[1]
+    socket = Socket(f"http://127.0.0.1:{port}/api/v1", token=token)
+    socket.expect("ready")
+    socket.send({"type": "subscribe", "subscription": "demo", "resource_id": resource_id, "after": 0})
+    seen = []
+    while not (seen and seen[-1]["type"] == "resource.updated" and seen[-1]["data"]["status"] in ("done", "error")):
+        seen.append(socket.receive(timeout=120))  # the history first, then (polled from SQLite) the rest live
+    assert seen[0]["type"] == "resource.created"
+    assert [m["data"]["status"] for m in seen if m["type"] == "resource.updated"][-2:] == ["in_progress", "done"]
+    # Certainly live now: a plan requested after the subscription.
+    plan = requests.post(f"{resource_url}/plan", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert plan.status_code == 202
+    live = [socket.receive(timeout=60)]
+    while not (live[-1]["type"] == "run.finished" and live[-1]["run_id"] == plan.json()["id"]):
+        live.append(socket.receive(timeout=60))
+    of_plan = [m for m in live if m.get("run_id") == plan.json()["id"]]
+    assert [m["type"] for m in of_plan] == ["run.queued", "run.started", "run.finished"]
+    assert of_plan[-1]["data"]["status"] == "succeeded"
+    socket.close()

@@ -70,6 +70,8 @@ engine: {settings.engine_label})
   API docs:                  {base}/docs
   demo resource:             {base}/resources/{resource.id}
   its provision run log:     {base}/runs/{run.id}/logs
+  live updates (WebSocket):  {base.replace("http", "ws", 1)}/ws  (protocol: README, "Live updates")
+  the same as a long poll:   {base}/events?after=0&wait=25
 
   export TOKEN={token}
   curl -s -H "Authorization: Bearer $TOKEN" {base}/resources/{resource.id}
