@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make demo   start the service with a demo on the embedded default (SQLite + local queue + worker)
-#   make test   run every test (needs PostgreSQL and RabbitMQ; .ci/run starts them when they are down)
+#   make test   run every test (needs PostgreSQL, RabbitMQ, Node 20+ and Chromium; .ci/run provides them)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,16 +13,28 @@ $(BIN)/infrakitchen: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-.PHONY: install demo test lint openapi
+PLUGIN := backstage-plugin
+
+.PHONY: install demo test test-service test-plugin lint openapi
 
 install: $(BIN)/infrakitchen
 
 demo: install
 	$(BIN)/infrakitchen demo
 
-test: install
+test: test-service test-plugin
+
+test-service: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The Backstage plugin: lint, types and component tests, then its dev app in headless Chromium against the
+# real service (started from .venv by the e2e script).
+$(PLUGIN)/node_modules/.package-lock.json: $(PLUGIN)/package-lock.json
+	cd $(PLUGIN) && npm ci --no-audit --no-fund
+
+test-plugin: install $(PLUGIN)/node_modules/.package-lock.json
+	cd $(PLUGIN) && npm run check && npm run e2e
 
 lint: install
 	$(BIN)/ruff check .

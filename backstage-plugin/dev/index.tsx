@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { useMemo } from 'react';
+import { Grid } from '@material-ui/core';
+import { createDevApp } from '@backstage/dev-utils';
+import { ApiProvider } from '@backstage/core-app-api';
+import { useApiHolder, type ApiHolder } from '@backstage/core-plugin-api';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  EntityInfraKitchenCard,
+  EntityInfraKitchenContent,
+  InfraKitchenPage,
+  infraKitchenApiRef,
+  infraKitchenPlugin,
+} from '../src';
+import { FakeInfraKitchenApi } from '../src/__fixtures__/FakeInfraKitchenApi';
+
+/** The entity `infrakitchen demo` attaches its resource to. */
+const demoEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'demo', description: 'The component of the InfraKitchen demo' },
+  spec: { type: 'service', lifecycle: 'experimental', owner: 'guests' },
+};
+
+function EntityPage() {
+  return (
+    <EntityProvider entity={demoEntity}>
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={4}>
+          <EntityInfraKitchenCard />
+        </Grid>
+        <Grid item xs={12} md={8}>
+          <EntityInfraKitchenContent />
+        </Grid>
+      </Grid>
+    </EntityProvider>
+  );
+}
+
+/** Swaps in the in-memory service (fixtures) for the pages below it; other APIs stay the app's. */
+function WithFakeService(props: { children: ReactNode }) {
+  const parent = useApiHolder();
+  const holder = useMemo<ApiHolder>(() => {
+    const fake = new FakeInfraKitchenApi();
+    return { get: ref => (ref.id === infraKitchenApiRef.id ? (fake as any) : parent.get(ref)) };
+  }, [parent]);
+  return <ApiProvider apis={holder}>{props.children}</ApiProvider>;
+}
+
+createDevApp()
+  .registerPlugin(infraKitchenPlugin)
+  .addPage({ element: <EntityPage />, title: 'Entity: demo', path: '/infrakitchen-entity' })
+  .addPage({ element: <InfraKitchenPage />, title: 'All infrastructure', path: '/infrakitchen' })
+  .addPage({
+    element: (
+      <WithFakeService>
+        <EntityPage />
+      </WithFakeService>
+    ),
+    title: 'Entity (fixtures)',
+    path: '/infrakitchen-fixtures',
+  })
+  .render();

@@ -1,0 +1,194 @@
+import type { InfraKitchenApi, ListResourcesOptions, ResourceCommand } from '../api';
+import { InfraKitchenError } from '../api/InfraKitchenError';
+import type {
+  AuditEntry,
+  EventsPage,
+  LiveEvent,
+  LiveTopic,
+  Me,
+  Page,
+  Resource,
+  ResourceAction,
+  ResourceActions,
+  ResourceCreateRequest,
+  Run,
+  RunLog,
+  Template,
+  TemplateVersion,
+} from '../api/types';
+import type { LiveHandlers, LiveStatus } from '../live/types';
+import {
+  fixtureAudit,
+  fixtureResource,
+  fixtureRuns,
+  fixtureTemplates,
+  fixtureVersions,
+} from './index';
+
+interface Subscriber {
+  topic: LiveTopic;
+  handlers: LiveHandlers;
+}
+
+/**
+ * An in-memory InfraKitchen for component tests and the offline dev app: state seeded from recorded
+ * fixtures, live events pushed with `emit`, failures injected with `failNext`.
+ */
+export class FakeInfraKitchenApi implements InfraKitchenApi {
+  resources: Resource[] = [fixtureResource];
+  actions: Record<string, ResourceAction[]> = { [fixtureResource.id]: ['provision', 'plan', 'destroy'] };
+  runs: Run[] = [...fixtureRuns];
+  templates: Template[] = [...fixtureTemplates];
+  versions: TemplateVersion[] = [...fixtureVersions];
+  audit: AuditEntry[] = [...fixtureAudit];
+  logs: Record<string, string[]> = {};
+  created: ResourceCreateRequest[] = [];
+  commands: Array<{ resourceId: string; command: string; reason?: string }> = [];
+  private failures = new Map<string, InfraKitchenError>();
+  private subscribers = new Set<Subscriber>();
+  private eventId = 0;
+
+  /** The next call of `method` fails with this status (and body fields). */
+  failNext(method: keyof InfraKitchenApi, statusCode: number, extra: Partial<InfraKitchenError> = {}) {
+    this.failures.set(
+      method,
+      new InfraKitchenError({ statusCode, message: `failed with ${statusCode}`, ...extra }),
+    );
+  }
+
+  /** Pushes an event to every subscriber whose topic it matches. */
+  emit(event: Omit<LiveEvent, 'id' | 'at'>) {
+    const full: LiveEvent = { ...event, id: ++this.eventId, at: new Date().toISOString() };
+    for (const s of this.subscribers) {
+      const t = s.topic;
+      const match =
+        'all' in t ||
+        ('resourceId' in t && t.resourceId === full.resource_id) ||
+        ('entityRef' in t && t.entityRef === full.entity_ref) ||
+        ('runId' in t && t.runId === full.run_id);
+      if (match) s.handlers.onEvent(full);
+    }
+  }
+
+  private check(method: keyof InfraKitchenApi) {
+    const failure = this.failures.get(method);
+    if (failure) {
+      this.failures.delete(method);
+      throw failure;
+    }
+  }
+
+  private find(resourceId: string): Resource {
+    const r = this.resources.find(x => x.id === resourceId);
+    if (!r) throw new InfraKitchenError({ statusCode: 404, message: 'not found' });
+    return r;
+  }
+
+  async listResources(o: ListResourcesOptions): Promise<Page<Resource>> {
+    this.check('listResources');
+    const items = this.resources.filter(
+      r =>
+        (!o.entityRef || r.entity_ref === o.entityRef) &&
+        (!o.status || r.status === o.status) &&
+        (!o.state || r.state === o.state) &&
+        (!o.name || r.name.startsWith(o.name)),
+    );
+    return { items, pagination: { total: items.length, total_pages: 1, page: 1 } };
+  }
+  async getResource(o: { resourceId: string }) {
+    this.check('getResource');
+    return this.find(o.resourceId);
+  }
+  async getResourceActions(o: { resourceId: string }): Promise<ResourceActions> {
+    this.check('getResourceActions');
+    const r = this.find(o.resourceId);
+    return { resource_id: r.id, state: r.state, status: r.status, actions: this.actions[r.id] ?? [] };
+  }
+  async createResource(o: { request: ResourceCreateRequest }): Promise<Resource> {
+    this.check('createResource');
+    this.created.push(o.request);
+    const now = new Date().toISOString();
+    const resource: Resource = {
+      ...fixtureResource,
+      id: `fake-${this.created.length}`,
+      name: o.request.name,
+      entity_ref: o.request.entity_ref ?? null,
+      template_id: o.request.template_id,
+      template_version_id: o.request.template_version_id ?? fixtureResource.template_version_id,
+      variables: o.request.variables,
+      outputs: {},
+      state: 'provision',
+      status: 'ready',
+      created_at: now,
+      updated_at: now,
+    };
+    this.resources = [resource, ...this.resources];
+    this.actions[resource.id] = ['provision', 'plan'];
+    return resource;
+  }
+  async deleteResource(o: { resourceId: string }) {
+    this.check('deleteResource');
+    this.resources = this.resources.filter(r => r.id !== o.resourceId);
+  }
+  async runCommand(o: { resourceId: string; command: ResourceCommand; reason?: string }) {
+    this.check('runCommand');
+    this.commands.push(o);
+    return this.find(o.resourceId);
+  }
+  async cancelRun(o: { runId: string }) {
+    this.check('cancelRun');
+    this.commands.push({ resourceId: '', command: `cancel:${o.runId}` });
+    return this.runs.find(r => r.id === o.runId)!;
+  }
+  async listResourceRuns(o: { resourceId: string; pageSize?: number }): Promise<Page<Run>> {
+    this.check('listResourceRuns');
+    const items = this.runs.filter(r => r.resource_id === o.resourceId).slice(0, o.pageSize ?? 20);
+    return { items };
+  }
+  async getRun(o: { runId: string }) {
+    this.check('getRun');
+    return this.runs.find(r => r.id === o.runId)!;
+  }
+  async getRunLogs(o: { runId: string; offset: number }): Promise<RunLog> {
+    this.check('getRunLogs');
+    const all = this.logs[o.runId] ?? [];
+    const lines = all.slice(o.offset);
+    const run = this.runs.find(r => r.id === o.runId);
+    const done = run ? ['succeeded', 'failed', 'cancelled'].includes(run.status) : true;
+    return {
+      run_id: o.runId,
+      run_status: run?.status ?? 'succeeded',
+      offset: o.offset,
+      next_offset: o.offset + lines.length,
+      complete: done,
+      lines,
+    };
+  }
+  async listTemplates(): Promise<Page<Template>> {
+    this.check('listTemplates');
+    return { items: this.templates };
+  }
+  async listTemplateVersions(o: { templateId: string }): Promise<Page<TemplateVersion>> {
+    this.check('listTemplateVersions');
+    return { items: this.versions.filter(v => v.template_id === o.templateId) };
+  }
+  async listAuditLogs(o: { entityId: string }): Promise<Page<AuditEntry>> {
+    this.check('listAuditLogs');
+    return { items: this.audit.filter(a => a.entity_id === o.entityId) };
+  }
+  async getMe(): Promise<Me> {
+    return { subject: 'user:default/alice', kind: 'backstage_user', role: 'member', ownership: [] };
+  }
+  async listEvents(): Promise<EventsPage> {
+    return { events: [], last_id: this.eventId, reset: false };
+  }
+  subscribe(topic: LiveTopic, handlers: LiveHandlers): () => void {
+    const subscriber = { topic, handlers };
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+  liveStatus(listener: (status: LiveStatus) => void): () => void {
+    listener('live');
+    return () => {};
+  }
+}

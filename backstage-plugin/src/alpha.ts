@@ -1,0 +1,60 @@
+import { createElement } from 'react';
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { compatWrapper, convertLegacyRouteRef } from '@backstage/core-compat-api';
+import { infraKitchenApiFactory } from './plugin';
+import { isInfraKitchenAvailable } from './entityRef';
+import { rootRouteRef } from './routes';
+
+/** The InfraKitchen client (same factory as the legacy plugin's). */
+export const infraKitchenApi = ApiBlueprint.make({
+  params: defineParams => defineParams(infraKitchenApiFactory),
+});
+
+/** The "Infrastructure" tab on components, systems and resources. */
+export const infraKitchenEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: '/infrastructure',
+    title: 'Infrastructure',
+    filter: isInfraKitchenAvailable,
+    loader: () =>
+      import('./components/EntityInfraContent').then(m =>
+        compatWrapper(createElement(m.EntityInfraContent)),
+      ),
+  },
+});
+
+/** The overview card: counts by status, anything in error. */
+export const infraKitchenEntityCard = EntityCardBlueprint.make({
+  params: {
+    filter: isInfraKitchenAvailable,
+    loader: () =>
+      import('./components/EntityInfraCard').then(m =>
+        compatWrapper(createElement(m.EntityInfraCard)),
+      ),
+  },
+});
+
+/** The standalone page at /infrakitchen. */
+export const infraKitchenPage = PageBlueprint.make({
+  params: {
+    path: '/infrakitchen',
+    title: 'Infrastructure',
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    loader: () =>
+      import('./components/InfraKitchenPage').then(m =>
+        compatWrapper(createElement(m.InfraKitchenPage)),
+      ),
+  },
+});
+
+/** InfraKitchen for the new frontend system: `import infraKitchenPlugin from '<package>/alpha'`. */
+export default createFrontendPlugin({
+  pluginId: 'infrakitchen',
+  extensions: [infraKitchenApi, infraKitchenEntityContent, infraKitchenEntityCard, infraKitchenPage],
+  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+});

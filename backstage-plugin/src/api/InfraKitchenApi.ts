@@ -1,0 +1,70 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  AuditEntry,
+  EventsPage,
+  LiveTopic,
+  Me,
+  Page,
+  Resource,
+  ResourceAction,
+  ResourceActions,
+  ResourceCreateRequest,
+  ResourceState,
+  ResourceStatus,
+  Run,
+  RunLog,
+  Template,
+  TemplateVersion,
+} from './types';
+import type { LiveHandlers, LiveStatus } from '../live/types';
+
+export interface ListResourcesOptions {
+  entityRef?: string;
+  state?: ResourceState;
+  status?: ResourceStatus;
+  name?: string;
+  templateId?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** The actions that queue a run or change the resource; `cancel` acts on a run. */
+export type ResourceCommand = Exclude<ResourceAction, 'cancel' | 'delete'>;
+
+/** Calls to the InfraKitchen service, plus its live event stream. */
+export interface InfraKitchenApi {
+  listResources(options: ListResourcesOptions): Promise<Page<Resource>>;
+  getResource(options: { resourceId: string }): Promise<Resource>;
+  getResourceActions(options: { resourceId: string }): Promise<ResourceActions>;
+  createResource(options: { request: ResourceCreateRequest }): Promise<Resource>;
+  deleteResource(options: { resourceId: string }): Promise<void>;
+  /** Provision, plan and destroy answer the queued run; the others the resource. */
+  runCommand(options: {
+    resourceId: string;
+    command: ResourceCommand;
+    reason?: string;
+  }): Promise<Run | Resource>;
+  cancelRun(options: { runId: string; force?: boolean }): Promise<Run>;
+  listResourceRuns(options: { resourceId: string; pageSize?: number }): Promise<Page<Run>>;
+  getRun(options: { runId: string }): Promise<Run>;
+  getRunLogs(options: { runId: string; offset: number; limit?: number }): Promise<RunLog>;
+  listTemplates(options: { name?: string; pageSize?: number }): Promise<Page<Template>>;
+  listTemplateVersions(options: { templateId: string }): Promise<Page<TemplateVersion>>;
+  listAuditLogs(options: { entityId: string; pageSize?: number }): Promise<Page<AuditEntry>>;
+  getMe(options?: {}): Promise<Me>;
+  /** Long-poll fallback of the live stream (`GET /events`). */
+  listEvents(options: {
+    topic: LiveTopic;
+    after?: number;
+    waitSeconds: number;
+    signal?: AbortSignal;
+  }): Promise<EventsPage>;
+  /** Follows a topic live (WebSocket, else long-poll, else interval refresh); returns the unsubscribe. */
+  subscribe(topic: LiveTopic, handlers: LiveHandlers): () => void;
+  /** Current transport of the live stream, and changes to it. */
+  liveStatus(listener: (status: LiveStatus) => void): () => void;
+}
+
+export const infraKitchenApiRef = createApiRef<InfraKitchenApi>({
+  id: 'plugin.infrakitchen.service',
+});

@@ -1,0 +1,171 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { UrlPatternDiscovery } from '@backstage/core-app-api';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { fixtureError401, fixtureError422, fixtureResource, fixtureRuns } from '../__fixtures__';
+import { InfraKitchenClient } from './InfraKitchenClient';
+import { InfraKitchenError } from './InfraKitchenError';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const BASE = 'http://backstage.test/api/proxy/infrakitchen/api/v1';
+
+function client() {
+  return new InfraKitchenClient({
+    discoveryApi: UrlPatternDiscovery.compile('http://backstage.test/api/{{pluginId}}'),
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<InfraKitchenError> {
+  try {
+    await promise;
+  } catch (e) {
+    return e as InfraKitchenError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('InfraKitchenClient', () => {
+  it('lists an entity’s resources through the proxy and reads X-Pagination', async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${BASE}/resources/`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json([fixtureResource], {
+          headers: { 'X-Pagination': '{"total": 1, "total_pages": 1, "page": 1}' },
+        });
+      }),
+    );
+    const page = await client().listResources({ entityRef: 'component:default/demo' });
+    expect(url?.searchParams.get('entity_ref')).toBe('component:default/demo');
+    expect(page.items.map(r => r.name)).toEqual([fixtureResource.name]);
+    expect(page.pagination?.total).toBe(1);
+  });
+
+  it('gets a resource; 404 carries the service’s message', async () => {
+    server.use(
+      http.get(`${BASE}/resources/${fixtureResource.id}`, () => HttpResponse.json(fixtureResource)),
+      http.get(`${BASE}/resources/missing`, () =>
+        HttpResponse.json({ code: 404, status: 'Not Found', message: 'no such resource' }, { status: 404 }),
+      ),
+    );
+    expect((await client().getResource({ resourceId: fixtureResource.id })).id).toBe(fixtureResource.id);
+    const error = await failure(client().getResource({ resourceId: 'missing' }));
+    expect(error.statusCode).toBe(404);
+    expect(error.serviceMessage).toBe('no such resource');
+  });
+
+  it('keeps the per-field errors of a 422 on create', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${BASE}/resources/`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(fixtureError422, { status: 422 });
+      }),
+    );
+    const request = { name: 'x', template_id: 't', variables: { replicas: 'abc' } };
+    const error = await failure(client().createResource({ request }));
+    expect(body).toEqual(request);
+    expect(error.statusCode).toBe(422);
+    expect(error.errors).toEqual(fixtureError422.errors);
+  });
+
+  it('posts a provision and answers the queued run; 500 becomes an InfraKitchenError', async () => {
+    server.use(
+      http.post(`${BASE}/resources/r1/provision`, () => HttpResponse.json(fixtureRuns[0], { status: 202 })),
+      http.post(`${BASE}/resources/r2/provision`, () => new HttpResponse('boom', { status: 500 })),
+    );
+    expect(await client().runCommand({ resourceId: 'r1', command: 'provision' })).toEqual(fixtureRuns[0]);
+    expect((await failure(client().runCommand({ resourceId: 'r2', command: 'provision' }))).statusCode).toBe(500);
+  });
+
+  it('sends the reason of a rejection and the force flag of a cancel', async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      http.post(`${BASE}/resources/r1/reject`, async ({ request }) => {
+        bodies.push(await request.json());
+        return HttpResponse.json(fixtureResource);
+      }),
+      http.post(`${BASE}/runs/run1/cancel`, async ({ request }) => {
+        bodies.push(await request.json());
+        return HttpResponse.json(fixtureRuns[0], { status: 202 });
+      }),
+    );
+    await client().runCommand({ resourceId: 'r1', command: 'reject', reason: 'too big' });
+    await client().cancelRun({ runId: 'run1' });
+    expect(bodies).toEqual([{ reason: 'too big' }, { force: false }]);
+  });
+
+  it('long-polls events with the topic and position', async () => {
+    let url: URL | undefined;
+    server.use(
+      http.get(`${BASE}/events/`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json({ events: [], last_id: 9, reset: false });
+      }),
+    );
+    const page = await client().listEvents({ topic: { runId: 'run1' }, after: 4, waitSeconds: 25 });
+    expect(page.last_id).toBe(9);
+    expect(Object.fromEntries(url!.searchParams)).toEqual({ run_id: 'run1', after: '4', wait: '25' });
+  });
+
+  it('keeps the service’s explanation of a 401', async () => {
+    server.use(http.get(`${BASE}/me`, () => HttpResponse.json(fixtureError401, { status: 401 })));
+    const error = await failure(client().getMe());
+    expect(error.statusCode).toBe(401);
+    expect(error.serviceMessage).toBe(fixtureError401.message);
+  });
+
+  it('reports an unreachable service with status 0', async () => {
+    server.use(http.get(`${BASE}/me`, () => HttpResponse.error()));
+    const error = await failure(client().getMe());
+    expect(error.statusCode).toBe(0);
+    expect(error.message).toMatch(/could not be reached/);
+  });
+});
+
+describe('InfraKitchenClient errors, method by method', () => {
+  const calls: Array<[string, 'get' | 'post' | 'delete', string, (c: InfraKitchenClient) => Promise<unknown>]> = [
+    ['listResources', 'get', '/resources/', c => c.listResources({})],
+    ['getResource', 'get', '/resources/r1', c => c.getResource({ resourceId: 'r1' })],
+    ['getResourceActions', 'get', '/resources/r1/actions', c => c.getResourceActions({ resourceId: 'r1' })],
+    [
+      'createResource',
+      'post',
+      '/resources/',
+      c => c.createResource({ request: { name: 'x', template_id: 't', variables: {} } }),
+    ],
+    ['deleteResource', 'delete', '/resources/r1', c => c.deleteResource({ resourceId: 'r1' })],
+    ['runCommand', 'post', '/resources/r1/plan', c => c.runCommand({ resourceId: 'r1', command: 'plan' })],
+    ['cancelRun', 'post', '/runs/run1/cancel', c => c.cancelRun({ runId: 'run1' })],
+    ['listResourceRuns', 'get', '/resources/r1/runs', c => c.listResourceRuns({ resourceId: 'r1' })],
+    ['getRun', 'get', '/runs/run1', c => c.getRun({ runId: 'run1' })],
+    ['getRunLogs', 'get', '/runs/run1/logs', c => c.getRunLogs({ runId: 'run1', offset: 0 })],
+    ['listTemplates', 'get', '/templates/', c => c.listTemplates({})],
+    ['listTemplateVersions', 'get', '/templates/t1/versions', c => c.listTemplateVersions({ templateId: 't1' })],
+    ['listAuditLogs', 'get', '/audit-logs/', c => c.listAuditLogs({ entityId: 'r1' })],
+    ['getMe', 'get', '/me', c => c.getMe()],
+    ['listEvents', 'get', '/events/', c => c.listEvents({ topic: { all: true }, waitSeconds: 0 })],
+  ];
+
+  it.each(calls)('%s: 404 and 500 both throw InfraKitchenError with the status', async (_name, method, path, call) => {
+    for (const status of [404, 500]) {
+      server.use(
+        http[method](`${BASE}${path}`, () =>
+          HttpResponse.json({ code: status, status: 'x', message: `said ${status}` }, { status }),
+        ),
+      );
+      const error = await failure(call(client()));
+      expect(error).toBeInstanceOf(InfraKitchenError);
+      expect(error.statusCode).toBe(status);
+      expect(error.serviceMessage).toBe(`said ${status}`);
+    }
+  });
+
+  it('deleteResource answers nothing on 204', async () => {
+    server.use(http.delete(`${BASE}/resources/r1`, () => new HttpResponse(null, { status: 204 })));
+    await expect(client().deleteResource({ resourceId: 'r1' })).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,241 @@
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import type { InfraKitchenApi, ListResourcesOptions, ResourceCommand } from './InfraKitchenApi';
+import { InfraKitchenError, isInfraKitchenError } from './InfraKitchenError';
+import type {
+  AuditEntry,
+  EventsPage,
+  LiveTopic,
+  Me,
+  Page,
+  Pagination,
+  Resource,
+  ResourceActions,
+  ResourceCreateRequest,
+  Run,
+  RunLog,
+  Template,
+  TemplateVersion,
+} from './types';
+import { LiveConnection, type WebSocketFactory } from '../live/LiveConnection';
+import type { LiveHandlers, LiveStatus } from '../live/types';
+
+export interface InfraKitchenClientOptions {
+  discoveryApi: DiscoveryApi;
+  fetchApi: FetchApi;
+  /** Proxy path of the service, `/infrakitchen` unless `infrakitchen.proxyPath` says otherwise. */
+  proxyPath?: string;
+  /** `ws(s)://<service>/api/v1/ws` from `infrakitchen.websocketUrl`; unset means long-polling only. */
+  websocketUrl?: string;
+  /** A fresh user token for the socket (identityApi.getCredentials()). */
+  getToken?: () => Promise<string | undefined>;
+  createWebSocket?: WebSocketFactory;
+}
+
+const browserWebSocket: WebSocketFactory | undefined =
+  typeof WebSocket === 'undefined'
+    ? undefined
+    : (url, protocols) => new WebSocket(url, protocols) as unknown as ReturnType<WebSocketFactory>;
+
+function topicQuery(topic: LiveTopic): Record<string, string | undefined> {
+  if ('resourceId' in topic) return { resource_id: topic.resourceId };
+  if ('entityRef' in topic) return { entity_ref: topic.entityRef };
+  if ('runId' in topic) return { run_id: topic.runId };
+  return {};
+}
+
+/** REST client of the service through the Backstage proxy, and the shared live connection. */
+export class InfraKitchenClient implements InfraKitchenApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+  private readonly proxyPath: string;
+  private readonly live: LiveConnection;
+
+  constructor(options: InfraKitchenClientOptions) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+    this.proxyPath = options.proxyPath ?? '/infrakitchen';
+    this.live = new LiveConnection({
+      websocketUrl: options.websocketUrl,
+      getToken: options.getToken ?? (async () => undefined),
+      createWebSocket: options.createWebSocket ?? browserWebSocket,
+      pollEvents: o => this.listEvents(o),
+      isNotFound: e => isInfraKitchenError(e) && e.statusCode === 404,
+    });
+  }
+
+  async listResources(options: ListResourcesOptions): Promise<Page<Resource>> {
+    return this.getPage<Resource>('/resources/', {
+      entity_ref: options.entityRef,
+      state: options.state,
+      status: options.status,
+      name: options.name,
+      template_id: options.templateId,
+      page: options.page,
+      page_size: options.pageSize ?? 100,
+    });
+  }
+
+  async getResource(options: { resourceId: string }): Promise<Resource> {
+    return this.request(`/resources/${enc(options.resourceId)}`);
+  }
+
+  async getResourceActions(options: { resourceId: string }): Promise<ResourceActions> {
+    return this.request(`/resources/${enc(options.resourceId)}/actions`);
+  }
+
+  async createResource(options: { request: ResourceCreateRequest }): Promise<Resource> {
+    return this.request('/resources/', { method: 'POST', body: options.request });
+  }
+
+  async deleteResource(options: { resourceId: string }): Promise<void> {
+    await this.request(`/resources/${enc(options.resourceId)}`, { method: 'DELETE' });
+  }
+
+  async runCommand(options: {
+    resourceId: string;
+    command: ResourceCommand;
+    reason?: string;
+  }): Promise<Run | Resource> {
+    return this.request(`/resources/${enc(options.resourceId)}/${options.command}`, {
+      method: 'POST',
+      body: options.command === 'reject' ? { reason: options.reason ?? '' } : undefined,
+    });
+  }
+
+  async cancelRun(options: { runId: string; force?: boolean }): Promise<Run> {
+    return this.request(`/runs/${enc(options.runId)}/cancel`, {
+      method: 'POST',
+      body: { force: options.force ?? false },
+    });
+  }
+
+  async listResourceRuns(options: { resourceId: string; pageSize?: number }): Promise<Page<Run>> {
+    return this.getPage<Run>(`/resources/${enc(options.resourceId)}/runs`, {
+      page_size: options.pageSize ?? 20,
+    });
+  }
+
+  async getRun(options: { runId: string }): Promise<Run> {
+    return this.request(`/runs/${enc(options.runId)}`);
+  }
+
+  async getRunLogs(options: { runId: string; offset: number; limit?: number }): Promise<RunLog> {
+    return this.request(`/runs/${enc(options.runId)}/logs`, {
+      query: { offset: options.offset, limit: options.limit },
+    });
+  }
+
+  async listTemplates(options: { name?: string; pageSize?: number }): Promise<Page<Template>> {
+    return this.getPage<Template>('/templates/', {
+      name: options.name,
+      page_size: options.pageSize ?? 100,
+    });
+  }
+
+  async listTemplateVersions(options: { templateId: string }): Promise<Page<TemplateVersion>> {
+    return this.getPage<TemplateVersion>(`/templates/${enc(options.templateId)}/versions`, {
+      page_size: 100,
+    });
+  }
+
+  async listAuditLogs(options: { entityId: string; pageSize?: number }): Promise<Page<AuditEntry>> {
+    return this.getPage<AuditEntry>('/audit-logs/', {
+      entity_id: options.entityId,
+      page_size: options.pageSize ?? 50,
+    });
+  }
+
+  async getMe(): Promise<Me> {
+    return this.request('/me');
+  }
+
+  async listEvents(options: {
+    topic: LiveTopic;
+    after?: number;
+    waitSeconds: number;
+    signal?: AbortSignal;
+  }): Promise<EventsPage> {
+    // `/events/`: the service's route; `/events` answers a redirect to the service's own address, which
+    // would bypass the Backstage proxy.
+    return this.request('/events/', {
+      query: { ...topicQuery(options.topic), after: options.after, wait: options.waitSeconds },
+      signal: options.signal,
+    });
+  }
+
+  subscribe(topic: LiveTopic, handlers: LiveHandlers): () => void {
+    return this.live.subscribe(topic, handlers);
+  }
+
+  liveStatus(listener: (status: LiveStatus) => void): () => void {
+    return this.live.onStatus(listener);
+  }
+
+  private async getPage<T>(
+    path: string,
+    query: Record<string, string | number | undefined>,
+  ): Promise<Page<T>> {
+    const response = await this.send(path, { query });
+    const items = (await response.json()) as T[];
+    const header = response.headers.get('X-Pagination');
+    let pagination: Pagination | undefined;
+    if (header) {
+      try {
+        pagination = JSON.parse(header);
+      } catch {
+        pagination = undefined;
+      }
+    }
+    return { items, pagination };
+  }
+
+  private async request<T>(
+    path: string,
+    init: {
+      method?: string;
+      body?: unknown;
+      query?: Record<string, string | number | undefined>;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<T> {
+    const response = await this.send(path, init);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  private async send(
+    path: string,
+    init: {
+      method?: string;
+      body?: unknown;
+      query?: Record<string, string | number | undefined>;
+      signal?: AbortSignal;
+    },
+  ): Promise<Response> {
+    // The proxy's base URL is looked up on every call: discovery may change at runtime.
+    const base = `${await this.discoveryApi.getBaseUrl('proxy')}${this.proxyPath}/api/v1`;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(init.query ?? {})) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const url = `${base}${path}${params.size ? `?${params}` : ''}`;
+    let response: Response;
+    try {
+      response = await this.fetchApi.fetch(url, {
+        method: init.method ?? 'GET',
+        headers: init.body !== undefined ? { 'Content-Type': 'application/json' } : undefined,
+        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+        signal: init.signal,
+      });
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw InfraKitchenError.unreachable(error);
+    }
+    if (!response.ok) throw await InfraKitchenError.fromResponse(response);
+    return response;
+  }
+}
+
+function enc(id: string) {
+  return encodeURIComponent(id);
+}

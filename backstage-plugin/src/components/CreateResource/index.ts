@@ -1,0 +1,1 @@
+export { CreateResourceDialog } from './CreateResourceDialog';

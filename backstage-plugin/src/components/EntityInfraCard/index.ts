@@ -1,0 +1,1 @@
+export { EntityInfraCard } from './EntityInfraCard';

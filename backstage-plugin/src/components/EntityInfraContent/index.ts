@@ -1,0 +1,1 @@
+export { EntityInfraContent } from './EntityInfraContent';

@@ -1,0 +1,83 @@
+import { UrlPatternDiscovery } from '@backstage/core-app-api';
+import { TestApiProvider, registerMswTestHooks, renderInTestApp } from '@backstage/test-utils';
+import { fireEvent, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse, delay } from 'msw';
+import { setupServer } from 'msw/node';
+import { InfraKitchenClient, infraKitchenApiRef } from '../../api';
+import type { Resource } from '../../api/types';
+import { fixtureResource, fixtureTemplates, fixtureVersions } from '../../__fixtures__';
+import { InfraKitchenPage } from './InfraKitchenPage';
+
+const server = setupServer();
+registerMswTestHooks(server);
+const BASE = 'http://backstage.test/api/proxy/infrakitchen/api/v1';
+
+const failed: Resource = { ...fixtureResource, id: 'r-failed', name: 'cache', status: 'error', entity_ref: 'system:default/shop' };
+
+function serve() {
+  const queries: URLSearchParams[] = [];
+  server.use(
+    http.get(`${BASE}/resources/`, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      queries.push(query);
+      const all = [fixtureResource, failed];
+      const status = query.get('status');
+      return HttpResponse.json(status ? all.filter(r => r.status === status) : all, {
+        headers: { 'X-Pagination': JSON.stringify({ total: 2, total_pages: 1, page: 1 }) },
+      });
+    }),
+    http.get(`${BASE}/templates/`, () => HttpResponse.json(fixtureTemplates)),
+    http.get(`${BASE}/templates/:id/versions`, () => HttpResponse.json(fixtureVersions)),
+    http.get(`${BASE}/events/`, async ({ request }) => {
+      const wait = Number(new URL(request.url).searchParams.get('wait'));
+      if (wait) await delay(50);
+      return HttpResponse.json({ events: [], last_id: 0, reset: false });
+    }),
+  );
+  return queries;
+}
+
+async function render() {
+  const client = new InfraKitchenClient({
+    discoveryApi: UrlPatternDiscovery.compile('http://backstage.test/api/{{pluginId}}'),
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+  await renderInTestApp(
+    <TestApiProvider apis={[[infraKitchenApiRef, client]]}>
+      <InfraKitchenPage />
+    </TestApiProvider>,
+  );
+}
+
+describe('InfraKitchenPage (through the REST client)', () => {
+  it('lists every resource the user can see, with its entity', async () => {
+    serve();
+    await render();
+    const row = await screen.findByTestId('resource-row-cache');
+    expect(within(row).getByText('system:default/shop')).toBeInTheDocument();
+    expect(await within(row).findByText('hello-world@1.0.0')).toBeInTheDocument();
+    expect(screen.getByTestId(`resource-row-${fixtureResource.name}`)).toBeInTheDocument();
+  });
+
+  it('filters by status on the service', async () => {
+    const queries = serve();
+    await render();
+    await screen.findByTestId('resource-row-cache');
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Status/ }));
+    await userEvent.click(within(await screen.findByRole('listbox')).getByRole('option', { name: 'error' }));
+    await screen.findByTestId('resource-row-cache');
+    expect(screen.queryByTestId(`resource-row-${fixtureResource.name}`)).not.toBeInTheDocument();
+    expect(queries[queries.length - 1].get('status')).toBe('error');
+  });
+
+  it('shows the template catalog and starts a resource from a template', async () => {
+    serve();
+    await render();
+    await userEvent.click(await screen.findByRole('tab', { name: 'Templates' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Create from hello-world' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Create a resource' });
+    expect(await within(dialog).findByLabelText(/^Catalog entity/)).toBeInTheDocument();
+    expect(document.getElementById('ik-var-greeting')).toHaveValue('hello');
+  });
+});

@@ -1,0 +1,82 @@
+import { Box, Tab, Tabs, Typography } from '@material-ui/core';
+import { Content, Header, Page, Progress } from '@backstage/core-components';
+import { useState } from 'react';
+import type { ListResourcesOptions } from '../../api';
+import { useResources } from '../../hooks/useResources';
+import { useTemplateLabels } from '../../hooks/useTemplates';
+import { ErrorState, LiveIndicator } from '../common';
+import { useDrawerParams } from '../common/useDrawerParams';
+import { CreateResourceDialog } from '../CreateResource';
+import { ResourceDrawer } from '../ResourceDrawer';
+import { ResourceTable } from '../ResourceTable';
+import { ResourceFilters } from './ResourceFilters';
+import { TemplateCatalog } from './TemplateCatalog';
+
+/** Every resource the user can see (filterable), and the template catalog. */
+export function InfraKitchenPage() {
+  const [tab, setTab] = useState(0);
+  const [filter, setFilter] = useState<ListResourcesOptions>({});
+  const list = useResources(filter);
+  const labels = useTemplateLabels(list.value?.resources.map(r => r.template_id) ?? []);
+  const drawer = useDrawerParams();
+  const [createFrom, setCreateFrom] = useState<string>();
+
+  return (
+    <Page themeId="tool">
+      <Header title="Infrastructure" subtitle="InfraKitchen resources and templates">
+        <LiveIndicator />
+      </Header>
+      <Content>
+        <Tabs value={tab} onChange={(_, t) => setTab(t)} indicatorColor="primary">
+          <Tab label="Resources" />
+          <Tab label="Templates" />
+        </Tabs>
+        <Box mt={2}>
+          {tab === 0 && (
+            <>
+              <ResourceFilters value={filter} onChange={setFilter} />
+              {list.loading && !list.value && <Progress />}
+              {list.error && !list.value && <ErrorState error={list.error} onRetry={list.retry} />}
+              {list.value && (list.value.total ?? 0) > list.value.resources.length && (
+                <Typography variant="body2" color="textSecondary">
+                  Showing the newest {list.value.resources.length} of {list.value.total}: narrow the filters
+                  to find the others.
+                </Typography>
+              )}
+              {list.value && (
+                <ResourceTable
+                  resources={list.value.resources}
+                  templateLabels={labels.value}
+                  showEntity
+                  onOpen={drawer.open}
+                />
+              )}
+            </>
+          )}
+          {tab === 1 && <TemplateCatalog onCreate={setCreateFrom} />}
+        </Box>
+        {createFrom && (
+          <CreateResourceDialog
+            open
+            initialTemplateId={createFrom}
+            onClose={() => setCreateFrom(undefined)}
+            onCreated={resource => {
+              setCreateFrom(undefined);
+              setTab(0);
+              list.refresh();
+              drawer.open(resource.id);
+            }}
+          />
+        )}
+        {drawer.resourceId && (
+          <ResourceDrawer
+            resourceId={drawer.resourceId}
+            runId={drawer.runId}
+            onSelectRun={runId => drawer.open(drawer.resourceId!, runId)}
+            onClose={drawer.close}
+          />
+        )}
+      </Content>
+    </Page>
+  );
+}

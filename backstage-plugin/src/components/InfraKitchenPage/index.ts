@@ -1,0 +1,1 @@
+export { InfraKitchenPage } from './InfraKitchenPage';

@@ -1,0 +1,135 @@
+import { Box, Button, Typography } from '@material-ui/core';
+import { useApi } from '@backstage/core-plugin-api';
+import { useState } from 'react';
+import { infraKitchenApiRef, type ResourceCommand } from '../../api';
+import type { Resource, ResourceAction, Run } from '../../api/types';
+import { describeError } from '../common';
+import { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
+
+type Confirm = Omit<ConfirmDialogProps, 'open' | 'onCancel' | 'onConfirm'>;
+
+const BUTTONS: Array<{ action: ResourceAction; label: string; confirm?: (r: Resource) => Confirm }> = [
+  { action: 'provision', label: 'Provision' },
+  { action: 'plan', label: 'Plan' },
+  {
+    action: 'approve',
+    label: 'Approve',
+    confirm: r => ({
+      title: `Approve ${r.name}?`,
+      text: 'It can then be provisioned.',
+      confirmLabel: 'Approve',
+    }),
+  },
+  {
+    action: 'reject',
+    label: 'Reject',
+    confirm: r => ({
+      title: `Reject ${r.name}?`,
+      text: 'The requester sees your reason.',
+      confirmLabel: 'Reject',
+      reason: 'required',
+    }),
+  },
+  { action: 'cancel', label: 'Cancel run' },
+  {
+    action: 'destroy',
+    label: 'Destroy',
+    confirm: r => ({
+      title: `Destroy ${r.name}?`,
+      text: 'Its infrastructure will be deleted. This cannot be undone.',
+      confirmLabel: 'Destroy',
+      typedConfirmation: r.name,
+    }),
+  },
+  { action: 'recreate', label: 'Recreate' },
+  {
+    action: 'delete',
+    label: 'Delete record',
+    confirm: r => ({
+      title: `Delete the record of ${r.name}?`,
+      text: 'The resource disappears from InfraKitchen; its audit trail stays.',
+      confirmLabel: 'Delete',
+      typedConfirmation: r.name,
+    }),
+  },
+];
+
+/** Only the buttons the service says this caller may use now (`GET /resources/{id}/actions`). */
+export function ActionBar(props: {
+  resource: Resource;
+  actions: ResourceAction[];
+  runs: Run[];
+  /** After an action succeeded: `delete` means the resource is gone. */
+  onDone(action: ResourceAction): void;
+}) {
+  const api = useApi(infraKitchenApiRef);
+  const [pending, setPending] = useState<ResourceAction>();
+  const [confirming, setConfirming] = useState<(typeof BUTTONS)[number]>();
+  const [error, setError] = useState<Error>();
+  const activeRun = props.runs.find(r => r.status === 'queued' || r.status === 'running');
+
+  const perform = async (action: ResourceAction, reason: string) => {
+    setPending(action);
+    setError(undefined);
+    try {
+      if (action === 'cancel') {
+        if (!activeRun) throw new Error('There is no active run to cancel.');
+        await api.cancelRun({ runId: activeRun.id });
+      } else if (action === 'delete') {
+        await api.deleteResource({ resourceId: props.resource.id });
+      } else {
+        await api.runCommand({
+          resourceId: props.resource.id,
+          command: action as ResourceCommand,
+          reason: reason || undefined,
+        });
+      }
+      props.onDone(action);
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setPending(undefined);
+    }
+  };
+
+  const visible = BUTTONS.filter(b => props.actions.includes(b.action));
+  return (
+    <Box>
+      <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
+        {visible.map(button => (
+          <Button
+            key={button.action}
+            variant="outlined"
+            color={['destroy', 'reject', 'delete'].includes(button.action) ? 'secondary' : 'primary'}
+            disabled={pending !== undefined}
+            onClick={() => (button.confirm ? setConfirming(button) : perform(button.action, ''))}
+          >
+            {button.label}
+          </Button>
+        ))}
+        {!visible.length && (
+          <Typography variant="body2" color="textSecondary">
+            No actions are available to you right now.
+          </Typography>
+        )}
+      </Box>
+      {error && (
+        <Typography role="alert" color="error" variant="body2">
+          {describeError(error).title}: {describeError(error).detail}
+        </Typography>
+      )}
+      {confirming?.confirm && (
+        <ConfirmDialog
+          open
+          {...confirming.confirm(props.resource)}
+          onCancel={() => setConfirming(undefined)}
+          onConfirm={reason => {
+            const action = confirming.action;
+            setConfirming(undefined);
+            perform(action, reason);
+          }}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,82 @@
+import {
+  Link,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import type { Resource, Run } from '../../api/types';
+import { RelativeTime, StatusChip } from '../common';
+
+export interface ResourceTableProps {
+  resources: Resource[];
+  /** template_version_id -> "template@version" */
+  templateLabels?: Record<string, string>;
+  lastRuns?: Record<string, Run | undefined>;
+  showEntity?: boolean;
+  onOpen(resourceId: string, runId?: string): void;
+}
+
+/** Resources, one row each: name, template and version, state, status, owner, last change, last run. */
+export function ResourceTable(props: ResourceTableProps) {
+  const { resources, templateLabels = {}, lastRuns, showEntity, onOpen } = props;
+  return (
+    <Table size="small" aria-label="InfraKitchen resources">
+      <TableHead>
+        <TableRow>
+          <TableCell>Name</TableCell>
+          <TableCell>Template</TableCell>
+          {showEntity && <TableCell>Entity</TableCell>}
+          <TableCell>State</TableCell>
+          <TableCell>Status</TableCell>
+          <TableCell>Owner</TableCell>
+          <TableCell>Last change</TableCell>
+          {lastRuns && <TableCell>Last run</TableCell>}
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {resources.map(resource => {
+          const run = lastRuns?.[resource.id];
+          return (
+            <TableRow key={resource.id} hover data-testid={`resource-row-${resource.name}`}>
+              <TableCell>
+                <Link component="button" variant="body2" onClick={() => onOpen(resource.id)}>
+                  {resource.name}
+                </Link>
+              </TableCell>
+              <TableCell>{templateLabels[resource.template_version_id] ?? '…'}</TableCell>
+              {showEntity && <TableCell>{resource.entity_ref ?? '—'}</TableCell>}
+              <TableCell>{resource.state}</TableCell>
+              <TableCell>
+                <StatusChip status={resource.status} />
+              </TableCell>
+              <TableCell>{resource.owner}</TableCell>
+              <TableCell>
+                <RelativeTime value={resource.updated_at} />
+              </TableCell>
+              {lastRuns && (
+                <TableCell>
+                  {run ? (
+                    <Link
+                      component="button"
+                      variant="body2"
+                      onClick={() => onOpen(resource.id, run.id)}
+                    >
+                      {run.kind} · {run.status}
+                    </Link>
+                  ) : (
+                    <Typography variant="body2" color="textSecondary">
+                      none yet
+                    </Typography>
+                  )}
+                </TableCell>
+              )}
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}

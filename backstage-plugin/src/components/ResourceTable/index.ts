@@ -1,0 +1,2 @@
+export { ResourceTable } from './ResourceTable';
+export type { ResourceTableProps } from './ResourceTable';

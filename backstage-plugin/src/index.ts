@@ -1,0 +1,25 @@
+/**
+ * InfraKitchen for Backstage: an entity's infrastructure, live.
+ * @packageDocumentation
+ */
+export {
+  infraKitchenPlugin,
+  infraKitchenApiFactory,
+  InfraKitchenPage,
+  EntityInfraKitchenContent,
+  EntityInfraKitchenCard,
+} from './plugin';
+export {
+  isInfraKitchenAvailable,
+  infraKitchenEntityRef,
+  INFRAKITCHEN_ENTITY_REF_ANNOTATION,
+} from './entityRef';
+export {
+  infraKitchenApiRef,
+  InfraKitchenClient,
+  InfraKitchenError,
+  isInfraKitchenError,
+} from './api';
+export type { InfraKitchenApi, InfraKitchenClientOptions, ListResourcesOptions } from './api';
+export type * from './api/types';
+export type { LiveStatus, LiveHandlers } from './live/types';
