@@ -75,6 +75,9 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
     app.extensions["infrakitchen_celery"] = celery
     messaging.set_publisher(publisher(celery))
 
+    # `/api/v1/events` and `/api/v1/events/` are one resource. A redirect to add the slash would point behind
+    # the Backstage proxy, at an address the browser may not reach (or reach without its token).
+    app.url_map.strict_slashes = False
     api = Api(app)
     app.extensions["infrakitchen_api"] = api
     for blueprint in BLUEPRINTS:

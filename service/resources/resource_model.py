@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,10 @@ from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
 from service.integrations.integration_model import Integration, resource_integrations
 from service.resources import resource_states
 from service.resources.resource_states import Action, State, Status
+
+if TYPE_CHECKING:
+    from service.runs.run_model import Run
+    from service.templates.template_model import Template, TemplateVersion
 
 
 class Resource(Base):
@@ -46,10 +51,17 @@ class Resource(Base):
     created_by: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # The newest run, so lists show it without a query per resource. No foreign key: runs already point here
+    # (and go with their resource), and two tables pointing at each other complicate every insert and delete.
+    last_run_id: Mapped[uuid.UUID | None] = mapped_column()
 
     # Loaded in one query per list page ("selectin"), never one per resource.
     integrations: Mapped[list[Integration]] = relationship(secondary=resource_integrations, lazy="selectin",
                                                            viewonly=True, order_by=Integration.name)
+    template: Mapped["Template"] = relationship(lazy="selectin", viewonly=True)
+    template_version: Mapped["TemplateVersion"] = relationship(lazy="selectin", viewonly=True)
+    last_run: Mapped["Run | None"] = relationship(primaryjoin="foreign(Resource.last_run_id) == Run.id",
+                                                  lazy="selectin", viewonly=True)
 
     def transition(self, action: Action) -> None:
         """Move through the state machine; raises InvalidResourceTransition when not allowed."""

@@ -45,7 +45,12 @@ class ResourceSchema(ma.Schema):
         "_outputs", metadata={"description": "{name: {value, sensitive}}; sensitive values are masked."}
     )
     template_id = ma.fields.UUID()
+    template_name = ma.fields.Function(lambda resource: resource.template.name)
     template_version_id = ma.fields.UUID()
+    template_version = ma.fields.Function(lambda resource: resource.template_version.version,
+                                          metadata={"description": "The version's name, e.g. 1.2.0."})
+    last_run = ma.fields.Method("_last_run", allow_none=True,
+                                metadata={"description": "{id, kind, status, created_at, finished_at} or null."})
     entity_ref = ma.fields.String(allow_none=True)
     owner = ma.fields.String()
     integration_ids = ma.fields.Method("_integration_ids")
@@ -55,6 +60,13 @@ class ResourceSchema(ma.Schema):
 
     def _variables(self, resource) -> dict:
         return {**resource.variables, **{name: MASK for name in resource.secret_variables}}
+
+    def _last_run(self, resource) -> dict | None:
+        run = resource.last_run
+        if run is None:
+            return None
+        return {"id": str(run.id), "kind": run.kind, "status": run.status, "created_at": _iso(run.created_at),
+                "finished_at": _iso(run.finished_at)}
 
     def _integration_ids(self, resource) -> list[str]:
         return [str(i.id) for i in resource.integrations]
@@ -93,3 +105,7 @@ class ResourceActionsSchema(ma.Schema):
 
 class RejectSchema(InputSchema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(1, 2000))
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None

@@ -181,7 +181,9 @@ def _queue(actor: Principal, resource_id: uuid.UUID, action: Action, kind: RunKi
     # Locked in this transaction already, so _act's lock is immediate and nothing moves in between.
     state_before, status_before = resource.state, resource.status
     _act(actor, resource_id, action)
-    return run_service.queue_run(actor, resource, kind, state_before, status_before)
+    run = run_service.queue_run(actor, resource, kind, state_before, status_before)
+    resource.last_run_id = run.id
+    return run
 
 
 @db.unit_of_work

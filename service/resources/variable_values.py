@@ -23,6 +23,9 @@ def validate(declared: list[dict], values: dict) -> tuple[dict, dict]:
                 errors[name] = ["must not be null"]
             continue
         problems = check_value(spec["type_spec"], value)
+        allowed = spec.get("allowed_values")
+        if not problems and allowed is not None and value not in allowed:
+            problems = [f"one of {', '.join(map(str, allowed))}"]
         if problems:
             errors[name] = problems
     if errors:

@@ -4,6 +4,7 @@ Only the top-level directory counts: a module's subdirectories are other modules
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ _BLOCK = "__is_block__"
 _MAX_REASON = 200
 
 
+# `${contains(["a", "b"], var.name)}` as python-hcl2 renders a validation condition.
+_CONTAINS = re.compile(r"^\$\{contains\((\[[^\]]*\]),\s*var\.([A-Za-z0-9_-]+)\)\}$")
+
+
 class ModuleParseError(ValueError):
     """The directory is not a module we can read the interface of."""
 
@@ -42,6 +47,7 @@ class ModuleVariable:
     description: str | None = None
     sensitive: bool = False
     nullable: bool = True
+    allowed_values: list | None = None  # from a `contains([...], var.x)` validation
 
     def to_dict(self) -> dict:
         return {
@@ -53,6 +59,7 @@ class ModuleVariable:
             "description": self.description,
             "sensitive": self.sensitive,
             "nullable": self.nullable,
+            "allowed_values": self.allowed_values,
         }
 
 
@@ -183,7 +190,25 @@ def _variable(name: str, body: dict) -> ModuleVariable:
         description=_text(body, "description", f"variable '{name}'"),
         sensitive=_flag(body, "sensitive", False, f"variable '{name}'"),
         nullable=nullable,
+        allowed_values=_allowed_values(name, body),
     )
+
+
+def _allowed_values(name: str, body: dict) -> list | None:
+    """The list of a `condition = contains([...], var.<name>)` validation, the common way to say "one of":
+    forms can offer a choice and resources are checked on creation. Other conditions are left to the engine."""
+    for validation in body.get("validation") or []:
+        condition = validation.get("condition") if isinstance(validation, dict) else None
+        match = _CONTAINS.match(condition) if isinstance(condition, str) else None
+        if match is None or match.group(2) != name:
+            continue
+        try:
+            values = json.loads(match.group(1))
+        except ValueError:
+            continue
+        if isinstance(values, list) and values and all(isinstance(v, (str, int, float)) for v in values):
+            return values
+    return None
 
 
 def _output(name: str, body: dict) -> ModuleOutput:

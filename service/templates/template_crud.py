@@ -14,10 +14,12 @@ def get_template_by_name(session: Session, name: str) -> Template | None:
     return session.scalar(select(Template).where(Template.name == name))
 
 
-def select_templates(name: str | None = None) -> Select:
+def select_templates(name: str | None = None, deprecated: bool | None = None) -> Select:
     query = select(Template)
     if name:
         query = query.where(Template.name.contains(name, autoescape=True))
+    if deprecated is not None:
+        query = query.where(Template.deprecated.is_(deprecated))
     return query
 
 
@@ -40,14 +42,17 @@ def get_version_by_name(session: Session, template_id: uuid.UUID, version: str) 
 def get_latest_version(session: Session, template_id: uuid.UUID) -> TemplateVersion | None:
     return session.scalar(
         select(TemplateVersion)
-        .where(TemplateVersion.template_id == template_id)
+        .where(TemplateVersion.template_id == template_id, TemplateVersion.deprecated.is_(False))
         .order_by(TemplateVersion.created_at.desc(), TemplateVersion.id.desc())
         .limit(1)
     )
 
 
-def select_versions(template_id: uuid.UUID) -> Select:
-    return select(TemplateVersion).where(TemplateVersion.template_id == template_id)
+def select_versions(template_id: uuid.UUID, deprecated: bool | None = None) -> Select:
+    query = select(TemplateVersion).where(TemplateVersion.template_id == template_id)
+    if deprecated is not None:
+        query = query.where(TemplateVersion.deprecated.is_(deprecated))
+    return query
 
 
 def add_version(session: Session, version: TemplateVersion) -> TemplateVersion:

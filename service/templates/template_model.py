@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
@@ -16,6 +16,8 @@ class Template(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    # No new resources from a deprecated template (existing ones keep working); lists still show it.
+    deprecated: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -45,6 +47,8 @@ class TemplateVersion(Base):
     # A tar.gz of the fetched source. Runs use it, so a version never changes after registration and
     # runs need neither the network nor the repository to still exist.
     archive: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    # No new resources on a deprecated version, and it is never the default one.
+    deprecated: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

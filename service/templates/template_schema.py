@@ -12,13 +12,21 @@ class TemplateSchema(InputSchema):
     requires_approval = ma.fields.Boolean(
         load_default=False, metadata={"description": "New resources wait for an approver before provisioning."}
     )
+    deprecated = ma.fields.Boolean(dump_only=True, metadata={"description": "No new resources from it."})
     created_by = ma.fields.String(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
 
+class DeprecationSchema(InputSchema):
+    deprecated = ma.fields.Boolean(
+        required=True, metadata={"description": "true: no new resources from it (existing ones keep working)."}
+    )
+
+
 class TemplateQueryArgsSchema(InputSchema):
     name = ma.fields.String(metadata={"description": "Only templates whose name contains this text."})
+    deprecated = ma.fields.Boolean(metadata={"description": "false: only those new resources may use."})
     sort = sort_field("name", ["name", "created_at"])
 
 
@@ -48,6 +56,8 @@ class VariableSchema(ma.Schema):
     description = ma.fields.String(allow_none=True)
     sensitive = ma.fields.Boolean()
     nullable = ma.fields.Boolean()
+    allowed_values = ma.fields.List(ma.fields.Raw(), allow_none=True, metadata={
+        "description": "The values a `contains([...], var.x)` validation allows, else null."})
 
 
 class OutputSchema(ma.Schema):
@@ -71,9 +81,11 @@ class TemplateVersionSchema(ma.Schema):
     source = ma.fields.Nested(SourceSchema)
     variables = ma.fields.List(ma.fields.Nested(VariableSchema))
     outputs = ma.fields.List(ma.fields.Nested(OutputSchema))
+    deprecated = ma.fields.Boolean(metadata={"description": "Never the default; no new resources on it."})
     created_by = ma.fields.String()
     created_at = ma.fields.DateTime()
 
 
 class TemplateVersionQueryArgsSchema(InputSchema):
+    deprecated = ma.fields.Boolean(metadata={"description": "false: only those new resources may use."})
     sort = sort_field("-created_at", ["version", "created_at"])

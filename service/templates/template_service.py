@@ -41,7 +41,7 @@ class InvalidModule(ValidationFailed):
 
 def template_snapshot(template: Template) -> dict:
     return {"name": template.name, "description": template.description,
-            "requires_approval": template.requires_approval}
+            "requires_approval": template.requires_approval, "deprecated": template.deprecated}
 
 
 @db.unit_of_work
@@ -75,10 +75,11 @@ def find_template(actor: Principal, name: str) -> Template | None:
 
 
 @db.unit_of_work
-def list_templates(actor: Principal, name: str | None, sort: str, page: int, page_size: int):
+def list_templates(actor: Principal, name: str | None, deprecated: bool | None, sort: str, page: int,
+                   page_size: int):
     """(templates, total)."""
     actor.require("read")
-    query = apply_sort(template_crud.select_templates(name), sort, TEMPLATE_SORTS, Template.id)
+    query = apply_sort(template_crud.select_templates(name, deprecated), sort, TEMPLATE_SORTS, Template.id)
     return page_of(db.session(), query, page, page_size)
 
 
@@ -157,26 +158,60 @@ def get_version_of_template(actor: Principal, template_id: uuid.UUID, version_id
 
 
 @db.unit_of_work
-def list_versions(actor: Principal, template_id: uuid.UUID, sort: str, page: int, page_size: int):
+def list_versions(actor: Principal, template_id: uuid.UUID, deprecated: bool | None, sort: str, page: int,
+                  page_size: int):
     """(versions, total) of one template; raises TemplateNotFound."""
     get_template(actor, template_id)
-    query = apply_sort(template_crud.select_versions(template_id), sort, VERSION_SORTS, TemplateVersion.id)
+    query = template_crud.select_versions(template_id, deprecated)
+    query = apply_sort(query, sort, VERSION_SORTS, TemplateVersion.id)
     return page_of(db.session(), query, page, page_size)
 
 
 @db.unit_of_work
 def resolve_version(actor: Principal, template_id: uuid.UUID, version_id: uuid.UUID | None) -> TemplateVersion:
-    """The version a new resource uses: the one named (it must belong to the template) or the newest."""
-    get_template(actor, template_id)
+    """The version a new resource uses: the one named (it must belong to the template) or the newest that is
+    not deprecated. Raises ValidationFailed for a deprecated template or version."""
+    template = get_template(actor, template_id)
+    if template.deprecated:
+        raise ValidationFailed(f"template {template.name!r} is deprecated",
+                               errors={"template_id": ["deprecated: no new resources from it"]})
     if version_id is not None:
-        return get_version_of_template(actor, template_id, version_id)
+        version = get_version_of_template(actor, template_id, version_id)
+        if version.deprecated:
+            raise ValidationFailed(f"version {version.version!r} is deprecated",
+                                   errors={"template_version_id": ["deprecated: pick a newer version"]})
+        return version
     latest = template_crud.get_latest_version(db.session(), template_id)
     if latest is None:
         raise ValidationFailed(
-            f"template {template_id} has no versions yet",
-            errors={"template_version_id": ["the template has no versions; register one first"]},
+            f"template {template_id} has no usable versions",
+            errors={"template_version_id": ["the template has no versions that are not deprecated"]},
         )
     return latest
+
+
+@db.unit_of_work
+def set_template_deprecated(actor: Principal, template_id: uuid.UUID, deprecated: bool) -> Template:
+    """Deprecate (or restore) a template: no new resources from it; existing ones keep working."""
+    actor.require("templates:write")
+    template = get_template(actor, template_id)
+    before = template_snapshot(template)
+    template.deprecated = deprecated
+    audit_service.record(actor, "template.deprecate" if deprecated else "template.undeprecate", "template",
+                         template.id, before=before, after=template_snapshot(template))
+    return template
+
+
+@db.unit_of_work
+def set_version_deprecated(actor: Principal, template_id: uuid.UUID, version_id: uuid.UUID,
+                           deprecated: bool) -> TemplateVersion:
+    """Deprecate (or restore) one version: never the default, no new resources on it."""
+    actor.require("templates:write")
+    version = get_version_of_template(actor, template_id, version_id)
+    version.deprecated = deprecated
+    audit_service.record(actor, "template_version.deprecate" if deprecated else "template_version.undeprecate",
+                         "template", template_id, after={"version": version.version, "deprecated": deprecated})
+    return version
 
 
 @dataclass

@@ -9,6 +9,7 @@ from service.listing import respond_with_page
 from service.templates import template_service
 from service.templates.module_source import ModuleSource
 from service.templates.template_schema import (
+    DeprecationSchema,
     TemplateQueryArgsSchema,
     TemplateSchema,
     TemplateVersionCreateSchema,
@@ -29,7 +30,7 @@ class TemplateViews(MethodView):
         """List templates"""
         return respond_with_page(
             pagination_parameters, template_service.list_templates, current_principal(), args.get("name"),
-            args["sort"],
+            args.get("deprecated"), args["sort"],
         )
 
     @blp.arguments(TemplateSchema)
@@ -48,6 +49,14 @@ class TemplateByIdViews(MethodView):
         """Get a template"""
         return template_service.get_template(current_principal(), template_id)
 
+    @blp.arguments(DeprecationSchema)
+    @blp.response(200, TemplateSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(404, "NOT_FOUND")
+    def patch(self, data, template_id: uuid.UUID):
+        """Deprecate a template, or restore it"""
+        return template_service.set_template_deprecated(current_principal(), template_id, data["deprecated"])
+
 
 @blp.route("/<uuid:template_id>/versions")
 class TemplateVersionViews(MethodView):
@@ -58,7 +67,8 @@ class TemplateVersionViews(MethodView):
     def get(self, args, template_id: uuid.UUID, pagination_parameters):
         """List a template's versions"""
         return respond_with_page(
-            pagination_parameters, template_service.list_versions, current_principal(), template_id, args["sort"]
+            pagination_parameters, template_service.list_versions, current_principal(), template_id,
+            args.get("deprecated"), args["sort"],
         )
 
     @blp.arguments(TemplateVersionCreateSchema)
@@ -80,3 +90,12 @@ class TemplateVersionByIdViews(MethodView):
     def get(self, template_id: uuid.UUID, version_id: uuid.UUID):
         """Get a template version"""
         return template_service.get_version_of_template(current_principal(), template_id, version_id)
+
+    @blp.arguments(DeprecationSchema)
+    @blp.response(200, TemplateVersionSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(404, "NOT_FOUND")
+    def patch(self, data, template_id: uuid.UUID, version_id: uuid.UUID):
+        """Deprecate a version, or restore it"""
+        return template_service.set_version_deprecated(current_principal(), template_id, version_id,
+                                                       data["deprecated"])

@@ -97,6 +97,12 @@ def test_events_need_a_token(client):
     assert client.get("/api/v1/events/").status_code == 401
 
 
+def test_the_path_works_with_and_without_its_trailing_slash(client, admin):
+    # No redirect: behind Backstage's proxy it would send the browser to the service's own address.
+    assert client.get("/api/v1/events", headers=admin).status_code == 200
+    assert client.get("/api/v1/resources", headers=admin).status_code == 200
+
+
 def test_a_long_poll_answers_as_soon_as_an_event_commits(app, committed_db, tmp_path):
     headers = bearer(make_token("admin", "poller"))
     template, _ = make_template(write_module(tmp_path / "greeter"))

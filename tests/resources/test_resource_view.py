@@ -215,3 +215,24 @@ def test_role_by_action_matrix(client, admin, template):
         headers = bearer(make_token(role, f"matrix-{role}"))
         assert client.post(f"/api/v1/resources/{resource['id']}/provision", headers=headers).status_code == status
         assert client.post(f"/api/v1/resources/{resource['id']}/plan", headers=headers).status_code in (status, 409)
+
+
+def test_a_value_outside_the_allowed_ones_is_422(client, admin, tmp_path):
+    from factories import make_template, write_module
+
+    template, version = make_template(write_module(tmp_path / "sized", '''
+        variable "size" {
+          type = string
+          validation {
+            condition     = contains(["small", "large"], var.size)
+            error_message = "pick a size"
+          }
+        }
+    '''), name="sized")
+    assert version.variables[0]["allowed_values"] == ["small", "large"]
+    shown = client.get(f"/api/v1/templates/{template.id}/versions/{version.id}", headers=admin).json
+    assert shown["variables"][0]["allowed_values"] == ["small", "large"]
+    refused = _create(client, admin, template, variables={"size": "huge"})
+    assert refused.status_code == 422
+    assert refused.json["errors"]["variables"]["size"] == ["one of small, large"]
+    assert _create(client, admin, template, variables={"size": "small"}).status_code == 201

@@ -242,6 +242,7 @@ def test_variable_to_dict_has_the_documented_keys(module):
         "description": None,
         "sensitive": False,
         "nullable": True,
+        "allowed_values": None,
     }
 
 
@@ -365,3 +366,29 @@ def test_non_string_description_raises(module):
 
 def test_module_parse_error_is_a_value_error():
     assert issubclass(ModuleParseError, ValueError)
+
+
+def test_a_contains_validation_gives_the_allowed_values(module):
+    variable = only_variable(module(main__tf='''
+        variable "size" {
+          type = string
+          validation {
+            condition     = contains(["small", "medium", "large"], var.size)
+            error_message = "pick a size"
+          }
+        }
+    '''))
+    assert variable.allowed_values == ["small", "medium", "large"]
+
+
+def test_other_validations_leave_allowed_values_unset(module):
+    variable = only_variable(module(main__tf='''
+        variable "size" {
+          type = number
+          validation {
+            condition     = var.size > 0
+            error_message = "positive"
+          }
+        }
+    '''))
+    assert variable.allowed_values is None

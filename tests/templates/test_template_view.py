@@ -3,12 +3,7 @@
 import json
 
 import pytest
-from factories import FAILING_TF, GREETER_TF, bearer, git, git_repo_with_module, make_token, write_module
-
-
-@pytest.fixture
-def admin(db_session):
-    return bearer(make_token("admin"))
+from factories import FAILING_TF, GREETER_TF, git, git_repo_with_module, write_module
 
 
 def _template(client, admin, name="greeter", **extra):
