@@ -97,14 +97,8 @@ def test_a_client_that_reconnects_gets_what_it_missed_once(live_server, worker_p
 
 def test_an_event_committed_by_the_worker_reaches_every_api_process(live_server, worker_process, base_env,
                                                                      admin_token, resource):
-    port = free_port()
-    other = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "2", "--threads", "8"],
-        env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    other, other_url = _another_server(base_env, workers=2)
     try:
-        other_url = f"http://127.0.0.1:{port}/api/v1"
-        wait_for(lambda: _up(other_url), timeout=30, what="the second API server")
         sockets = [Socket(url, token=admin_token) for url in (live_server, other_url, other_url)]
         for socket in sockets:
             socket.expect("ready")
@@ -117,6 +111,24 @@ def test_an_event_committed_by_the_worker_reaches_every_api_process(live_server,
     finally:
         other.terminate()
         other.wait(timeout=30)
+
+
+def _another_server(base_env: dict, workers: int) -> tuple[subprocess.Popen, str]:
+    """A second API server on the same database, once it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers),
+         "--threads", "8"],
+        env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        wait_for(lambda: _up(url), timeout=30, what="another API server")
+    except AssertionError:
+        server.kill()
+        server.wait()
+        raise
+    return server, url
 
 
 def _up(url: str) -> bool:
@@ -184,14 +196,8 @@ def test_a_client_that_stops_answering_pings_is_dropped(live_server, admin_token
 
 
 def test_a_server_shutting_down_closes_its_sockets_with_going_away(base_env, admin_token):
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "1", "--threads", "8"],
-        env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    server, url = _another_server(base_env, workers=1)
     try:
-        url = f"http://127.0.0.1:{port}/api/v1"
-        wait_for(lambda: _up(url), timeout=30, what="the API server")
         client = Socket(url, token=admin_token)
         client.expect("ready")
         started = time.monotonic()
