@@ -183,6 +183,7 @@ def _queue(actor: Principal, resource_id: uuid.UUID, action: Action, kind: RunKi
     _act(actor, resource_id, action)
     run = run_service.queue_run(actor, resource, kind, state_before, status_before)
     resource.last_run_id = run.id
+    db.session.expire(resource, ["last_run"])  # view-only, loaded with the old id: reloaded when next read
     return run
 
 

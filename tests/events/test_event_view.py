@@ -35,6 +35,7 @@ def test_a_change_and_its_event_commit_together_in_order(client, admin, template
     assert [e["id"] for e in events] == sorted(e["id"] for e in events)
     assert events[1]["data"]["status"] == "queued" and events[1]["resource_id"] == resource["id"]
     assert events[2]["run_id"] == run["id"] and events[2]["data"]["status"] == "queued"
+    assert events[1]["data"]["last_run"]["id"] == run["id"]  # the resource as it committed, with its new run
     assert events[0]["data"]["variables"]["token"] == "(sensitive)"
     assert "tok-9876" not in str(events)
 
