@@ -11,9 +11,8 @@ import sys
 import uuid
 
 import pytest
-import requests
 from sqlalchemy import create_engine, text
-from support import free_port, wait_for
+from support import free_port, health_status, wait_for
 
 import service.models  # noqa: F401  (every table registered)
 from service import db
@@ -154,14 +153,8 @@ def live_server(base_env, database_url):
         env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
-    def up():
-        try:
-            return requests.get(f"{base}/health", timeout=2).status_code == 200
-        except requests.ConnectionError:
-            return False
-
     try:
-        wait_for(up, timeout=30, what="the API server to start")
+        wait_for(lambda: health_status(base) == 200, timeout=60, what="the API server to start")
     except AssertionError:
         process.kill()  # never leave a server behind when the test cannot use it
         process.wait()

@@ -4,6 +4,8 @@ import json
 import socket
 import time
 
+import requests
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -20,6 +22,15 @@ def wait_for(predicate, timeout=90.0, interval=0.2, what="condition"):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def health_status(base_url: str) -> int | None:
+    """The status of `{base_url}/health`, or None while the server is not listening or still booting (a cold
+    worker can take longer than one read timeout to import the app)."""
+    try:
+        return requests.get(f"{base_url}/health", timeout=5).status_code
+    except requests.RequestException:
+        return None
 
 
 class Socket:

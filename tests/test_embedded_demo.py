@@ -8,7 +8,7 @@ import sys
 
 import pytest
 import requests
-from support import Socket, free_port, wait_for
+from support import Socket, free_port, health_status, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def test_the_demo_provisions_its_resource_on_the_embedded_default(demo, tmp_path
     def provisioned():
         try:
             body = requests.get(resource_url, headers=headers, timeout=5).json()
-        except requests.ConnectionError:
+        except requests.RequestException:
             return None
         return body if body.get("status") in ("done", "error") else None
 
@@ -59,7 +59,7 @@ def test_the_demo_provisions_its_resource_on_the_embedded_default(demo, tmp_path
 def test_the_demo_streams_its_events_over_sqlite(demo):
     process, port, token, resource_url = demo
     resource_id = resource_url.rsplit("/", 1)[1]
-    wait_for(lambda: _answers(f"http://127.0.0.1:{port}/api/v1/health"), timeout=60, what="the demo's server")
+    wait_for(lambda: health_status(f"http://127.0.0.1:{port}/api/v1"), timeout=60, what="the demo's server")
     socket = Socket(f"http://127.0.0.1:{port}/api/v1", token=token)
     socket.expect("ready")
     socket.send({"type": "subscribe", "subscription": "demo", "resource_id": resource_id, "after": 0})
@@ -79,9 +79,3 @@ def test_the_demo_streams_its_events_over_sqlite(demo):
     assert of_plan[-1]["data"]["status"] == "succeeded"
     socket.close()
 
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=5).status_code in (200, 503)
-    except requests.RequestException:
-        return False

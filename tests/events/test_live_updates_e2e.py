@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 import requests
 from factories import GREETER_TF, bearer, make_resource, make_template, make_token, write_module
-from support import Socket, free_port, wait_for
+from support import Socket, free_port, health_status, wait_for
 
 from service import db
 from service.auth import auth_service
@@ -123,19 +123,12 @@ def _another_server(base_env: dict, workers: int) -> tuple[subprocess.Popen, str
     )
     url = f"http://127.0.0.1:{port}/api/v1"
     try:
-        wait_for(lambda: _up(url), timeout=30, what="another API server")
+        wait_for(lambda: health_status(url) == 200, timeout=60, what="another API server")
     except AssertionError:
         server.kill()
         server.wait()
         raise
     return server, url
-
-
-def _up(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/health", timeout=5).status_code == 200
-    except requests.RequestException:  # not listening yet, or still starting
-        return False
 
 
 def test_a_client_of_another_group_receives_nothing(live_server, admin_token, resource):
