@@ -194,11 +194,14 @@ async function drive(appUrl) {
     await page.getByRole('button', { name: 'Close' }).click();
     const row = page.getByTestId(`resource-row-${name}`);
     await row.getByTestId('status-done').waitFor();
+    // Template, version and last run as the service's resource payload (and run events) carry them.
+    await row.getByText('hello-world@1.0.0').waitFor();
+    await row.getByTestId('last-run').getByText('provision · succeeded').waitFor();
     await page.screenshot({ path: path.join(artifacts, 'entity-page.png'), fullPage: true });
 
     log('the standalone page lists it, filters, and shows the template catalog');
     await page.goto(`${appUrl}/infrakitchen`);
-    await page.getByTestId(`resource-row-${name}`).waitFor();
+    await page.getByTestId(`resource-row-${name}`).getByText('provision · succeeded').waitFor();
     await page.getByRole('button', { name: /Status/ }).click();
     await page.getByRole('option', { name: 'error' }).click();
     await page.getByTestId(`resource-row-${name}`).waitFor({ state: 'detached' });

@@ -44,6 +44,10 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
   logs: Record<string, string[]> = {};
   created: ResourceCreateRequest[] = [];
   commands: Array<{ resourceId: string; command: string; reason?: string }> = [];
+  /** The filters `listTemplates` / `listTemplateVersions` were called with. */
+  templateQueries: Array<{ templateId?: string; deprecated?: boolean }> = [];
+  /** Every REST call, by method name (to check which requests a view makes). */
+  calls: string[] = [];
   private failures = new Map<string, InfraKitchenError>();
   private subscribers = new Set<Subscriber>();
   private eventId = 0;
@@ -71,6 +75,7 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
   }
 
   private check(method: keyof InfraKitchenApi) {
+    this.calls.push(method);
     const failure = this.failures.get(method);
     if (failure) {
       this.failures.delete(method);
@@ -108,13 +113,21 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
     this.check('createResource');
     this.created.push(o.request);
     const now = new Date().toISOString();
+    const template = this.templates.find(t => t.id === o.request.template_id);
+    // Like the service: the given version, else the template's newest one that is not deprecated.
+    const version = o.request.template_version_id
+      ? this.versions.find(v => v.id === o.request.template_version_id)
+      : this.versions.find(v => v.template_id === o.request.template_id && !v.deprecated);
     const resource: Resource = {
       ...fixtureResource,
       id: `fake-${this.created.length}`,
       name: o.request.name,
       entity_ref: o.request.entity_ref ?? null,
       template_id: o.request.template_id,
-      template_version_id: o.request.template_version_id ?? fixtureResource.template_version_id,
+      template_name: template?.name ?? fixtureResource.template_name,
+      template_version_id: version?.id ?? fixtureResource.template_version_id,
+      template_version: version?.version ?? fixtureResource.template_version,
+      last_run: null,
       variables: o.request.variables,
       outputs: {},
       state: 'provision',
@@ -164,13 +177,26 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
       lines,
     };
   }
-  async listTemplates(): Promise<Page<Template>> {
+  async listTemplates(o: { deprecated?: boolean }): Promise<Page<Template>> {
     this.check('listTemplates');
-    return { items: this.templates };
+    this.templateQueries.push({ deprecated: o.deprecated });
+    return {
+      items: this.templates.filter(t => o.deprecated === undefined || t.deprecated === o.deprecated),
+    };
   }
-  async listTemplateVersions(o: { templateId: string }): Promise<Page<TemplateVersion>> {
+  async listTemplateVersions(o: {
+    templateId: string;
+    deprecated?: boolean;
+  }): Promise<Page<TemplateVersion>> {
     this.check('listTemplateVersions');
-    return { items: this.versions.filter(v => v.template_id === o.templateId) };
+    this.templateQueries.push({ templateId: o.templateId, deprecated: o.deprecated });
+    return {
+      items: this.versions.filter(
+        v =>
+          v.template_id === o.templateId &&
+          (o.deprecated === undefined || v.deprecated === o.deprecated),
+      ),
+    };
   }
   async listAuditLogs(o: { entityId: string }): Promise<Page<AuditEntry>> {
     this.check('listAuditLogs');

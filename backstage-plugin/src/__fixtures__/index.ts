@@ -1,6 +1,10 @@
-/** Payloads recorded from a running InfraKitchen (`infrakitchen demo`). */
+/**
+ * Payloads recorded from a running InfraKitchen (`infrakitchen demo`): its demo resource, provisioned once,
+ * over REST, and the events of that provisioning (`GET /events?after=0&entity_ref=...`, without run.log).
+ */
 import type {
   AuditEntry,
+  EventsPage,
   Resource,
   ResourceActions,
   Run,
@@ -15,6 +19,7 @@ import templates from './templates.json';
 import versions from './versions.json';
 import audit from './audit.json';
 import logs from './logs.json';
+import events from './events.json';
 import error422 from './error-422.json';
 import error401 from './error-401.json';
 
@@ -25,5 +30,7 @@ export const fixtureTemplates = templates as Template[];
 export const fixtureVersions = versions as TemplateVersion[];
 export const fixtureAudit = audit as AuditEntry[];
 export const fixtureLogs = logs as RunLog;
+/** resource.created, resource.updated (queued, in_progress, done), run.queued / started / finished. */
+export const fixtureEvents = (events as EventsPage).events;
 export const fixtureError422 = error422;
 export const fixtureError401 = error401;

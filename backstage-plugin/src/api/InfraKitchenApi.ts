@@ -48,8 +48,17 @@ export interface InfraKitchenApi {
   listResourceRuns(options: { resourceId: string; pageSize?: number }): Promise<Page<Run>>;
   getRun(options: { runId: string }): Promise<Run>;
   getRunLogs(options: { runId: string; offset: number; limit?: number }): Promise<RunLog>;
-  listTemplates(options: { name?: string; pageSize?: number }): Promise<Page<Template>>;
-  listTemplateVersions(options: { templateId: string }): Promise<Page<TemplateVersion>>;
+  /** `deprecated: false` asks the service for the templates new resources may use. */
+  listTemplates(options: {
+    name?: string;
+    deprecated?: boolean;
+    pageSize?: number;
+  }): Promise<Page<Template>>;
+  /** `deprecated: false` asks the service for the versions new resources may use. */
+  listTemplateVersions(options: {
+    templateId: string;
+    deprecated?: boolean;
+  }): Promise<Page<TemplateVersion>>;
   listAuditLogs(options: { entityId: string; pageSize?: number }): Promise<Page<AuditEntry>>;
   getMe(options?: {}): Promise<Me>;
   /** Long-poll fallback of the live stream (`GET /events`). */

@@ -44,6 +44,24 @@ describe('InfraKitchenClient', () => {
     expect(page.pagination?.total).toBe(1);
   });
 
+  it('asks for templates and versions that are not deprecated only when told to', async () => {
+    const urls: URL[] = [];
+    server.use(
+      http.get(`${BASE}/templates/`, ({ request }) => {
+        urls.push(new URL(request.url));
+        return HttpResponse.json([]);
+      }),
+      http.get(`${BASE}/templates/t1/versions`, ({ request }) => {
+        urls.push(new URL(request.url));
+        return HttpResponse.json([]);
+      }),
+    );
+    await client().listTemplates({ deprecated: false });
+    await client().listTemplateVersions({ templateId: 't1', deprecated: false });
+    await client().listTemplates({});
+    expect(urls.map(u => u.searchParams.get('deprecated'))).toEqual(['false', 'false', null]);
+  });
+
   it('gets a resource; 404 carries the service’s message', async () => {
     server.use(
       http.get(`${BASE}/resources/${fixtureResource.id}`, () => HttpResponse.json(fixtureResource)),

@@ -125,15 +125,24 @@ export class InfraKitchenClient implements InfraKitchenApi {
     });
   }
 
-  async listTemplates(options: { name?: string; pageSize?: number }): Promise<Page<Template>> {
+  async listTemplates(options: {
+    name?: string;
+    deprecated?: boolean;
+    pageSize?: number;
+  }): Promise<Page<Template>> {
     return this.getPage<Template>('/templates/', {
       name: options.name,
+      deprecated: booleanParam(options.deprecated),
       page_size: options.pageSize ?? 100,
     });
   }
 
-  async listTemplateVersions(options: { templateId: string }): Promise<Page<TemplateVersion>> {
+  async listTemplateVersions(options: {
+    templateId: string;
+    deprecated?: boolean;
+  }): Promise<Page<TemplateVersion>> {
     return this.getPage<TemplateVersion>(`/templates/${enc(options.templateId)}/versions`, {
+      deprecated: booleanParam(options.deprecated),
       page_size: 100,
     });
   }
@@ -155,8 +164,8 @@ export class InfraKitchenClient implements InfraKitchenApi {
     waitSeconds: number;
     signal?: AbortSignal;
   }): Promise<EventsPage> {
-    // `/events/`: the service's route; `/events` answers a redirect to the service's own address, which
-    // would bypass the Backstage proxy.
+    // The service answers `/events` and `/events/` alike; never rely on a redirect, whose Location would
+    // point at the service's own address, behind the Backstage proxy.
     return this.request('/events/', {
       query: { ...topicQuery(options.topic), after: options.after, wait: options.waitSeconds },
       signal: options.signal,
@@ -234,6 +243,10 @@ export class InfraKitchenClient implements InfraKitchenApi {
     if (!response.ok) throw await InfraKitchenError.fromResponse(response);
     return response;
   }
+}
+
+function booleanParam(value: boolean | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
 }
 
 function enc(id: string) {

@@ -37,13 +37,27 @@ export interface Resource {
   variables: Record<string, unknown>;
   outputs: Record<string, OutputValue> | null;
   template_id: string;
+  template_name: string;
   template_version_id: string;
+  /** The version's name, e.g. `1.0.0`. */
+  template_version: string;
+  /** The newest run (set when it is queued; its status is current when the resource is read or sent). */
+  last_run: LastRun | null;
   entity_ref: string | null;
   owner: string;
   integration_ids: string[];
   created_by: string;
   created_at: string;
   updated_at: string;
+}
+
+/** A resource's newest run, as the resource payload carries it. */
+export interface LastRun {
+  id: string;
+  kind: RunKind;
+  status: RunStatus;
+  created_at: string;
+  finished_at: string | null;
 }
 
 export interface ResourceActions {
@@ -86,8 +100,8 @@ export interface Template {
   name: string;
   description: string;
   requires_approval: boolean;
-  /** Not in the service's contract yet; honoured when present. */
-  deprecated?: boolean;
+  /** No new resources from it (existing ones keep working). */
+  deprecated: boolean;
   created_at: string;
 }
 
@@ -101,8 +115,8 @@ export interface TemplateVariable {
   description: string | null;
   sensitive: boolean;
   nullable: boolean;
-  /** Allowed values, when the service can tell them (e.g. from a validation block). */
-  allowed_values?: unknown[];
+  /** The values a `contains([...], var.x)` validation allows, else null. */
+  allowed_values: unknown[] | null;
 }
 
 export interface TemplateVersion {
@@ -111,8 +125,8 @@ export interface TemplateVersion {
   version: string;
   variables: TemplateVariable[];
   outputs: Array<{ name: string; description: string | null; sensitive: boolean }>;
-  /** Not in the service's contract yet; honoured when present. */
-  deprecated?: boolean;
+  /** Never the default; no new resources on it. */
+  deprecated: boolean;
   created_at: string;
 }
 

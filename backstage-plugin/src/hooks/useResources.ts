@@ -1,13 +1,12 @@
 import { useEffect } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { infraKitchenApiRef, type ListResourcesOptions } from '../api';
-import type { LiveEvent, Resource, Run } from '../api/types';
+import type { LastRun, LiveEvent, Resource, Run } from '../api/types';
 import { useLiveQuery } from './useLiveQuery';
 
 export interface ResourceList {
+  /** Each with its template name and version and its last run, as the service sends them. */
   resources: Resource[];
-  /** The newest run of each resource, by resource id (only when asked for). */
-  lastRuns: Record<string, Run | undefined>;
   total?: number;
 }
 
@@ -21,6 +20,16 @@ function matches(resource: Resource, filter: ListResourcesOptions): boolean {
   );
 }
 
+function toLastRun(run: Run): LastRun {
+  return {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    created_at: run.created_at,
+    finished_at: run.finished_at,
+  };
+}
+
 /** Applies one live event to a list; exported for tests. */
 export function applyListEvent(
   list: ResourceList,
@@ -31,43 +40,35 @@ export function applyListEvent(
     return { ...list, resources: list.resources.filter(r => r.id !== event.resource_id) };
   }
   if (event.type === 'resource.created' || event.type === 'resource.updated') {
-    const resource = event.data as Resource;
-    const others = list.resources.filter(r => r.id !== resource.id);
-    if (!matches(resource, filter)) return { ...list, resources: others };
-    const index = list.resources.findIndex(r => r.id === resource.id);
-    const resources =
-      index < 0
-        ? [resource, ...list.resources]
-        : list.resources.map(r => (r.id === resource.id ? resource : r));
-    return { ...list, resources };
+    const incoming = event.data as Resource;
+    const others = list.resources.filter(r => r.id !== incoming.id);
+    if (!matches(incoming, filter)) return { ...list, resources: others };
+    // The resource as it committed, its last run included: events arrive in commit order.
+    if (others.length === list.resources.length) return { ...list, resources: [incoming, ...list.resources] };
+    return { ...list, resources: list.resources.map(r => (r.id === incoming.id ? incoming : r)) };
   }
-  if (event.type.startsWith('run.') && event.type !== 'run.log') {
+  if (event.type === 'run.queued' || event.type === 'run.started' || event.type === 'run.finished') {
+    // Between resource events, a run event keeps the row's last run current.
     const run = event.data as Run;
-    const current = list.lastRuns[run.resource_id];
-    if (current && current.id !== run.id && current.created_at > run.created_at) return list;
-    return { ...list, lastRuns: { ...list.lastRuns, [run.resource_id]: run } };
+    const current = list.resources.find(r => r.id === run.resource_id);
+    if (!current) return list;
+    const known = current.last_run;
+    if (known && known.id !== run.id && known.created_at > run.created_at) return list;
+    const resource = { ...current, last_run: toLastRun(run) };
+    return { ...list, resources: list.resources.map(r => (r.id === resource.id ? resource : r)) };
   }
   return list;
 }
 
 /** Resources matching a filter, kept current by the live stream. */
-export function useResources(filter: ListResourcesOptions, options: { withLastRuns?: boolean } = {}) {
+export function useResources(filter: ListResourcesOptions) {
   const api = useApi(infraKitchenApiRef);
   const key = JSON.stringify(filter);
   const query = useLiveQuery<ResourceList>(async () => {
     const page = await api.listResources(filter);
-    const lastRuns: ResourceList['lastRuns'] = {};
-    if (options.withLastRuns) {
-      await Promise.all(
-        page.items.map(async resource => {
-          const runs = await api.listResourceRuns({ resourceId: resource.id, pageSize: 1 });
-          lastRuns[resource.id] = runs.items[0];
-        }),
-      );
-    }
-    return { resources: page.items, lastRuns, total: page.pagination?.total };
+    return { resources: page.items, total: page.pagination?.total };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, key, options.withLastRuns]);
+  }, [api, key]);
 
   const { update, refresh } = query;
   useEffect(() => {

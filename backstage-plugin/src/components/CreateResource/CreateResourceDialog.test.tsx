@@ -38,6 +38,14 @@ describe('CreateResourceDialog', () => {
     fireEvent.mouseDown(await screen.findByRole('button', { name: /Version/ }));
     const versions = within(await screen.findByRole('listbox')).getAllByRole('option');
     expect(versions.map(o => o.textContent)).toEqual(['1.0.0']);
+    // The service leaves them out: the pickers ask for `deprecated=false`.
+    expect(api.templateQueries).toEqual(
+      expect.arrayContaining([
+        { deprecated: false },
+        { templateId: fixtureTemplates[0].id, deprecated: false },
+      ]),
+    );
+    expect(api.templateQueries.filter(q => q.deprecated !== false)).toEqual([]);
   });
 
   it('builds the form from the version’s variables with defaults, types and descriptions', async () => {

@@ -1,11 +1,12 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
 import { infraKitchenApiRef } from '../../api';
 import { FakeInfraKitchenApi } from '../../__fixtures__/FakeInfraKitchenApi';
-import { fixtureResource, fixtureRuns } from '../../__fixtures__';
+import type { LiveEvent, Resource } from '../../api/types';
+import { fixtureEvents, fixtureResource, fixtureRuns } from '../../__fixtures__';
 import { EntityInfraContent } from './EntityInfraContent';
 
 const entity: Entity = {
@@ -13,6 +14,16 @@ const entity: Entity = {
   kind: 'Component',
   metadata: { name: 'demo' },
 };
+
+/** A recorded event of the demo's provisioning, by type and resource status. */
+function recorded(type: LiveEvent['type'], status?: string): Omit<LiveEvent, 'id' | 'at'> {
+  const event = fixtureEvents.find(
+    e => e.type === type && (!status || (e.data as Resource).status === status),
+  );
+  if (!event) throw new Error(`no recorded ${type} ${status ?? ''}`);
+  const { id: _id, at: _at, ...rest } = event;
+  return rest;
+}
 
 function render(api: FakeInfraKitchenApi) {
   return renderInTestApp(
@@ -34,6 +45,70 @@ describe('EntityInfraContent', () => {
     expect(within(row).getByText(fixtureResource.owner)).toBeInTheDocument();
     expect(within(row).getByRole('button', { name: 'provision · succeeded' })).toBeInTheDocument();
     expect(row.querySelector('time')).toHaveAttribute('dateTime', fixtureResource.updated_at);
+  });
+
+  it('renders template, version and last run from the resource payload, without a request per row', async () => {
+    const api = new FakeInfraKitchenApi();
+    const other: Resource = {
+      ...fixtureResource,
+      id: 'r2',
+      name: 'shop-db',
+      template_name: 'postgres',
+      template_version: '2.1.0',
+      last_run: { ...fixtureResource.last_run!, id: 'run-2', kind: 'destroy', status: 'failed' },
+    };
+    const fresh: Resource = { ...fixtureResource, id: 'r3', name: 'fresh', last_run: null };
+    api.resources = [fixtureResource, other, fresh];
+    api.runs = []; // the run list is not where the last run comes from
+    await render(api);
+    const row = await screen.findByTestId('resource-row-shop-db');
+    expect(within(row).getByText('postgres@2.1.0')).toBeInTheDocument();
+    expect(within(row).getByTestId('last-run')).toHaveTextContent('destroy · failed');
+    expect(within(screen.getByTestId('resource-row-fresh')).getByTestId('last-run')).toHaveTextContent(
+      'none yet',
+    );
+    expect(api.calls).not.toContain('listResourceRuns');
+    expect(api.calls).not.toContain('getResource');
+    // Only the create form's picker asks for templates (not deprecated), never for versions to label rows.
+    expect(api.templateQueries).toEqual([{ deprecated: false }]);
+  });
+
+  it('follows the live events: resource events carry the last run, run.finished updates it in between', async () => {
+    const api = new FakeInfraKitchenApi();
+    // As the service sent it while provisioning: in progress, its provision run running.
+    api.resources = [recorded('resource.updated', 'in_progress').data as Resource];
+    await render(api);
+    const row = await screen.findByTestId(`resource-row-${fixtureResource.name}`);
+    expect(within(row).getByTestId('last-run')).toHaveTextContent('provision · running');
+
+    act(() => api.emit(recorded('run.finished')));
+    expect(within(row).getByTestId('last-run')).toHaveTextContent('provision · succeeded');
+    expect(within(row).getByTestId('status-in_progress')).toBeInTheDocument();
+
+    act(() => api.emit(recorded('resource.updated', 'done')));
+    expect(within(row).getByTestId('status-done')).toBeInTheDocument();
+    expect(within(row).getByTestId('last-run')).toHaveTextContent('provision · succeeded');
+
+    // A plan queued later, upgraded to another version: the resource event says so.
+    const upgraded: Resource = {
+      ...fixtureResource,
+      template_version: '1.1.0',
+      status: 'queued',
+      last_run: {
+        id: 'run-plan',
+        kind: 'plan',
+        status: 'queued',
+        created_at: '2026-11-28T17:00:00+00:00',
+        finished_at: null,
+      },
+    };
+    act(() => api.emit({ ...recorded('resource.updated', 'done'), data: upgraded }));
+    expect(within(row).getByText('hello-world@1.1.0')).toBeInTheDocument();
+    expect(within(row).getByTestId('last-run')).toHaveTextContent('plan · queued');
+
+    // A late event of the older run does not hide the newer one.
+    act(() => api.emit(recorded('run.finished')));
+    expect(within(row).getByTestId('last-run')).toHaveTextContent('plan · queued');
   });
 
   it('explains how to create a resource when the entity has none', async () => {

@@ -5,7 +5,6 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { useState } from 'react';
 import { infraKitchenEntityRef, INFRAKITCHEN_ENTITY_REF_ANNOTATION } from '../../entityRef';
 import { useResources } from '../../hooks/useResources';
-import { useTemplateLabels } from '../../hooks/useTemplates';
 import { ErrorState, LiveIndicator } from '../common';
 import { useDrawerParams } from '../common/useDrawerParams';
 import { CreateResourceDialog } from '../CreateResource';
@@ -16,8 +15,7 @@ import { ResourceTable } from '../ResourceTable';
 export function EntityInfraContent() {
   const { entity } = useEntity();
   const entityRef = infraKitchenEntityRef(entity);
-  const list = useResources({ entityRef }, { withLastRuns: true });
-  const labels = useTemplateLabels(list.value?.resources.map(r => r.template_id) ?? []);
+  const list = useResources({ entityRef });
   const drawer = useDrawerParams();
   const [creating, setCreating] = useState(false);
   const [formKey, setFormKey] = useState(0);
@@ -47,8 +45,6 @@ export function EntityInfraContent() {
     body = (
       <ResourceTable
         resources={list.value.resources}
-        lastRuns={list.value.lastRuns}
-        templateLabels={labels.value}
         onOpen={drawer.open}
       />
     );

@@ -15,6 +15,16 @@ const BASE = 'http://backstage.test/api/proxy/infrakitchen/api/v1';
 
 const failed: Resource = { ...fixtureResource, id: 'r-failed', name: 'cache', status: 'error', entity_ref: 'system:default/shop' };
 
+/** Every request the page made, as "GET /path?query" below the API's base. */
+let requests: string[] = [];
+beforeEach(() => {
+  requests = [];
+  server.events.on('request:start', ({ request }) => {
+    requests.push(`${request.method} ${request.url.slice(BASE.length)}`);
+  });
+});
+afterEach(() => server.events.removeAllListeners());
+
 function serve() {
   const queries: URLSearchParams[] = [];
   server.use(
@@ -27,8 +37,14 @@ function serve() {
         headers: { 'X-Pagination': JSON.stringify({ total: 2, total_pages: 1, page: 1 }) },
       });
     }),
-    http.get(`${BASE}/templates/`, () => HttpResponse.json(fixtureTemplates)),
-    http.get(`${BASE}/templates/:id/versions`, () => HttpResponse.json(fixtureVersions)),
+    http.get(`${BASE}/templates/`, ({ request }) => {
+      const deprecated = new URL(request.url).searchParams.get('deprecated');
+      return HttpResponse.json(fixtureTemplates.filter(t => !deprecated || String(t.deprecated) === deprecated));
+    }),
+    http.get(`${BASE}/templates/:id/versions`, ({ request }) => {
+      const deprecated = new URL(request.url).searchParams.get('deprecated');
+      return HttpResponse.json(fixtureVersions.filter(v => !deprecated || String(v.deprecated) === deprecated));
+    }),
     http.get(`${BASE}/events/`, async ({ request }) => {
       const wait = Number(new URL(request.url).searchParams.get('wait'));
       if (wait) await delay(50);
@@ -56,8 +72,14 @@ describe('InfraKitchenPage (through the REST client)', () => {
     await render();
     const row = await screen.findByTestId('resource-row-cache');
     expect(within(row).getByText('system:default/shop')).toBeInTheDocument();
-    expect(await within(row).findByText('hello-world@1.0.0')).toBeInTheDocument();
+    expect(within(row).getByText('hello-world@1.0.0')).toBeInTheDocument();
+    expect(within(row).getByTestId('last-run')).toHaveTextContent('provision · succeeded');
     expect(screen.getByTestId(`resource-row-${fixtureResource.name}`)).toBeInTheDocument();
+    // Template, version and last run come with the resources: no request per row, no template lookup
+    // (the list itself may be read twice: the live stream's first subscription resyncs).
+    const others = requests.filter(r => !r.startsWith('GET /events/'));
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.filter(r => r !== 'GET /resources/?page_size=100')).toEqual([]);
   });
 
   it('filters by status on the service', async () => {
@@ -79,5 +101,11 @@ describe('InfraKitchenPage (through the REST client)', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Create a resource' });
     expect(await within(dialog).findByLabelText(/^Catalog entity/)).toBeInTheDocument();
     expect(document.getElementById('ik-var-greeting')).toHaveValue('hello');
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        'GET /templates/?deprecated=false&page_size=100',
+        `GET /templates/${fixtureTemplates[0].id}/versions?deprecated=false&page_size=100`,
+      ]),
+    );
   });
 });

@@ -3,7 +3,6 @@ import { Content, Header, Page, Progress } from '@backstage/core-components';
 import { useState } from 'react';
 import type { ListResourcesOptions } from '../../api';
 import { useResources } from '../../hooks/useResources';
-import { useTemplateLabels } from '../../hooks/useTemplates';
 import { ErrorState, LiveIndicator } from '../common';
 import { useDrawerParams } from '../common/useDrawerParams';
 import { CreateResourceDialog } from '../CreateResource';
@@ -17,7 +16,6 @@ export function InfraKitchenPage() {
   const [tab, setTab] = useState(0);
   const [filter, setFilter] = useState<ListResourcesOptions>({});
   const list = useResources(filter);
-  const labels = useTemplateLabels(list.value?.resources.map(r => r.template_id) ?? []);
   const drawer = useDrawerParams();
   const [createFrom, setCreateFrom] = useState<string>();
 
@@ -46,7 +44,6 @@ export function InfraKitchenPage() {
               {list.value && (
                 <ResourceTable
                   resources={list.value.resources}
-                  templateLabels={labels.value}
                   showEntity
                   onOpen={drawer.open}
                 />

@@ -7,21 +7,19 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
-import type { Resource, Run } from '../../api/types';
+import type { Resource } from '../../api/types';
 import { RelativeTime, StatusChip } from '../common';
 
 export interface ResourceTableProps {
+  /** Rendered from their own fields: template_name, template_version, last_run. */
   resources: Resource[];
-  /** template_version_id -> "template@version" */
-  templateLabels?: Record<string, string>;
-  lastRuns?: Record<string, Run | undefined>;
   showEntity?: boolean;
   onOpen(resourceId: string, runId?: string): void;
 }
 
 /** Resources, one row each: name, template and version, state, status, owner, last change, last run. */
 export function ResourceTable(props: ResourceTableProps) {
-  const { resources, templateLabels = {}, lastRuns, showEntity, onOpen } = props;
+  const { resources, showEntity, onOpen } = props;
   return (
     <Table size="small" aria-label="InfraKitchen resources">
       <TableHead>
@@ -33,12 +31,12 @@ export function ResourceTable(props: ResourceTableProps) {
           <TableCell>Status</TableCell>
           <TableCell>Owner</TableCell>
           <TableCell>Last change</TableCell>
-          {lastRuns && <TableCell>Last run</TableCell>}
+          <TableCell>Last run</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {resources.map(resource => {
-          const run = lastRuns?.[resource.id];
+          const run = resource.last_run;
           return (
             <TableRow key={resource.id} hover data-testid={`resource-row-${resource.name}`}>
               <TableCell>
@@ -46,7 +44,9 @@ export function ResourceTable(props: ResourceTableProps) {
                   {resource.name}
                 </Link>
               </TableCell>
-              <TableCell>{templateLabels[resource.template_version_id] ?? '…'}</TableCell>
+              <TableCell>
+                {resource.template_name}@{resource.template_version}
+              </TableCell>
               {showEntity && <TableCell>{resource.entity_ref ?? '—'}</TableCell>}
               <TableCell>{resource.state}</TableCell>
               <TableCell>
@@ -56,23 +56,21 @@ export function ResourceTable(props: ResourceTableProps) {
               <TableCell>
                 <RelativeTime value={resource.updated_at} />
               </TableCell>
-              {lastRuns && (
-                <TableCell>
-                  {run ? (
-                    <Link
-                      component="button"
-                      variant="body2"
-                      onClick={() => onOpen(resource.id, run.id)}
-                    >
-                      {run.kind} · {run.status}
-                    </Link>
-                  ) : (
-                    <Typography variant="body2" color="textSecondary">
-                      none yet
-                    </Typography>
-                  )}
-                </TableCell>
-              )}
+              <TableCell data-testid="last-run">
+                {run ? (
+                  <Link
+                    component="button"
+                    variant="body2"
+                    onClick={() => onOpen(resource.id, run.id)}
+                  >
+                    {run.kind} · {run.status}
+                  </Link>
+                ) : (
+                  <Typography variant="body2" color="textSecondary">
+                    none yet
+                  </Typography>
+                )}
+              </TableCell>
             </TableRow>
           );
         })}
