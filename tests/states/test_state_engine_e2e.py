@@ -46,17 +46,17 @@ def test_two_engine_clients_contend_for_the_lock_and_the_state_is_kept(live_serv
     shutil.copytree(first, second)
     auth = {"Authorization": f"Bearer {token}"}
 
-    apply = _engine("apply", "-auto-approve", cwd=first, env=env)
-    wait_for(lambda: requests.get(f"{address}/lock-status", headers=auth, timeout=5).json()["locked"],
-             timeout=30, what="the first client to take the lock")
-    blocked = _engine("plan", "-lock-timeout=0s", cwd=second, env=env)
-    output, _ = blocked.communicate(timeout=60)
-    assert blocked.returncode != 0
-    assert "Error acquiring the state lock" in output
-    assert "OperationTypeApply" in output  # the holder's lock info came back with the 423
+    with _engine("apply", "-auto-approve", cwd=first, env=env) as apply:  # waited for even when a check fails
+        wait_for(lambda: requests.get(f"{address}/lock-status", headers=auth, timeout=5).json()["locked"],
+                 timeout=30, what="the first client to take the lock")
+        blocked = _engine("plan", "-lock-timeout=0s", cwd=second, env=env)
+        output, _ = blocked.communicate(timeout=60)
+        assert blocked.returncode != 0
+        assert "Error acquiring the state lock" in output
+        assert "OperationTypeApply" in output  # the holder's lock info came back with the 423
 
-    applied, _ = apply.communicate(timeout=60)
-    assert apply.returncode == 0, applied
+        applied, _ = apply.communicate(timeout=60)
+        assert apply.returncode == 0, applied
     assert requests.get(f"{address}/lock-status", headers=auth, timeout=5).json() == {"locked": False}
     state = requests.get(address, headers=auth, timeout=5).json()
     assert state["resources"][0]["type"] == "terraform_data"
