@@ -36,6 +36,14 @@ const browserWebSocket: WebSocketFactory | undefined =
     ? undefined
     : (url, protocols) => new WebSocket(url, protocols) as unknown as ReturnType<WebSocketFactory>;
 
+/** One REST call: method (GET by default), JSON body, query parameters (undefined ones left out). */
+interface Call {
+  method?: string;
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  signal?: AbortSignal;
+}
+
 function topicQuery(topic: LiveTopic): Record<string, string | undefined> {
   if ('resourceId' in topic) return { resource_id: topic.resourceId };
   if ('entityRef' in topic) return { entity_ref: topic.entityRef };
@@ -200,12 +208,7 @@ export class InfraKitchenClient implements InfraKitchenApi {
 
   private async request<T>(
     path: string,
-    init: {
-      method?: string;
-      body?: unknown;
-      query?: Record<string, string | number | undefined>;
-      signal?: AbortSignal;
-    } = {},
+    init: Call = {},
   ): Promise<T> {
     const response = await this.send(path, init);
     if (response.status === 204) return undefined as T;
@@ -214,12 +217,7 @@ export class InfraKitchenClient implements InfraKitchenApi {
 
   private async send(
     path: string,
-    init: {
-      method?: string;
-      body?: unknown;
-      query?: Record<string, string | number | undefined>;
-      signal?: AbortSignal;
-    },
+    init: Call,
   ): Promise<Response> {
     // The proxy's base URL is looked up on every call: discovery may change at runtime.
     const base = `${await this.discoveryApi.getBaseUrl('proxy')}${this.proxyPath}/api/v1`;

@@ -1,13 +1,8 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { act, screen, within } from '@testing-library/react';
-import type { Entity } from '@backstage/catalog-model';
-import { infraKitchenApiRef } from '../../api';
 import { FakeInfraKitchenApi } from '../../__fixtures__/FakeInfraKitchenApi';
+import { renderOnEntity } from '../../__testUtils__/renderOnEntity';
 import { fixtureResource } from '../../__fixtures__';
 import { EntityInfraCard } from './EntityInfraCard';
-
-const entity: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'demo' } };
 
 describe('EntityInfraCard', () => {
   it('counts resources by status, lists those in error, and follows live changes', async () => {
@@ -18,13 +13,7 @@ describe('EntityInfraCard', () => {
       { ...fixtureResource, id: 'c', name: 'cache', status: 'error' },
       { ...fixtureResource, id: 'd', name: 'other', entity_ref: 'component:default/other' },
     ];
-    await renderInTestApp(
-      <TestApiProvider apis={[[infraKitchenApiRef, api]]}>
-        <EntityProvider entity={entity}>
-          <EntityInfraCard />
-        </EntityProvider>
-      </TestApiProvider>,
-    );
+    await renderOnEntity(<EntityInfraCard />, api);
     expect(await screen.findByTestId('count-done')).toHaveTextContent('2');
     expect(screen.getByTestId('count-error')).toHaveTextContent('1');
     expect(within(screen.getByRole('list', { name: 'resources in error' })).getByText('cache')).toBeInTheDocument();

@@ -1,19 +1,10 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { Entity } from '@backstage/catalog-model';
-import { infraKitchenApiRef } from '../../api';
 import { FakeInfraKitchenApi } from '../../__fixtures__/FakeInfraKitchenApi';
+import { renderOnEntity } from '../../__testUtils__/renderOnEntity';
 import type { LiveEvent, Resource } from '../../api/types';
 import { fixtureEvents, fixtureResource, fixtureRuns } from '../../__fixtures__';
 import { EntityInfraContent } from './EntityInfraContent';
-
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'demo' },
-};
 
 /** A recorded event of the demo's provisioning, by type and resource status. */
 function recorded(type: LiveEvent['type'], status?: string): Omit<LiveEvent, 'id' | 'at'> {
@@ -26,13 +17,7 @@ function recorded(type: LiveEvent['type'], status?: string): Omit<LiveEvent, 'id
 }
 
 function render(api: FakeInfraKitchenApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[infraKitchenApiRef, api]]}>
-      <EntityProvider entity={entity}>
-        <EntityInfraContent />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+  return renderOnEntity(<EntityInfraContent />, api);
 }
 
 describe('EntityInfraContent', () => {

@@ -8,7 +8,7 @@ import { useResources } from '../../hooks/useResources';
 import { ErrorState, LiveIndicator } from '../common';
 import { useDrawerParams } from '../common/useDrawerParams';
 import { CreateResourceDialog } from '../CreateResource';
-import { ResourceDrawer } from '../ResourceDrawer';
+import { LinkedResourceDrawer } from '../ResourceDrawer';
 import { ResourceTable } from '../ResourceTable';
 
 /** The entity's "Infrastructure" tab: its resources, live, with a drawer per resource. */
@@ -73,14 +73,7 @@ export function EntityInfraContent() {
           drawer.open(resource.id);
         }}
       />
-      {drawer.resourceId && (
-        <ResourceDrawer
-          resourceId={drawer.resourceId}
-          runId={drawer.runId}
-          onSelectRun={runId => drawer.open(drawer.resourceId!, runId)}
-          onClose={drawer.close}
-        />
-      )}
+      <LinkedResourceDrawer drawer={drawer} />
     </InfoCard>
   );
 }

@@ -1,23 +1,12 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { Entity } from '@backstage/catalog-model';
-import { infraKitchenApiRef } from '../../api';
 import { FakeInfraKitchenApi } from '../../__fixtures__/FakeInfraKitchenApi';
+import { renderOnEntity } from '../../__testUtils__/renderOnEntity';
 import { fixtureResource } from '../../__fixtures__';
 import { EntityInfraContent } from './EntityInfraContent';
 
-const entity: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'demo' } };
-
 function render(api: FakeInfraKitchenApi) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[infraKitchenApiRef, api]]}>
-      <EntityProvider entity={entity}>
-        <EntityInfraContent />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+  return renderOnEntity(<EntityInfraContent />, api);
 }
 
 describe('EntityInfraContent errors', () => {

@@ -6,7 +6,7 @@ import { useResources } from '../../hooks/useResources';
 import { ErrorState, LiveIndicator } from '../common';
 import { useDrawerParams } from '../common/useDrawerParams';
 import { CreateResourceDialog } from '../CreateResource';
-import { ResourceDrawer } from '../ResourceDrawer';
+import { LinkedResourceDrawer } from '../ResourceDrawer';
 import { ResourceTable } from '../ResourceTable';
 import { ResourceFilters } from './ResourceFilters';
 import { TemplateCatalog } from './TemplateCatalog';
@@ -65,14 +65,7 @@ export function InfraKitchenPage() {
             }}
           />
         )}
-        {drawer.resourceId && (
-          <ResourceDrawer
-            resourceId={drawer.resourceId}
-            runId={drawer.runId}
-            onSelectRun={runId => drawer.open(drawer.resourceId!, runId)}
-            onClose={drawer.close}
-          />
-        )}
+        <LinkedResourceDrawer drawer={drawer} />
       </Content>
     </Page>
   );

@@ -10,6 +10,7 @@ import { Progress } from '@backstage/core-components';
 import type { ReactNode } from 'react';
 import { useResourceDetails } from '../../hooks/useResourceDetails';
 import { ErrorState, RelativeTime, StatusChip } from '../common';
+import type { DrawerParams } from '../common/useDrawerParams';
 import { ActionBar } from './ActionBar';
 import { AuditTrail } from './AuditTrail';
 import { KeyValueTable } from './KeyValueTable';
@@ -90,5 +91,19 @@ export function ResourceDrawer(props: {
         </Box>
       )}
     </Drawer>
+  );
+}
+
+/** The drawer the URL names (`?resource=<id>&run=<id>`), if it names one. */
+export function LinkedResourceDrawer(props: { drawer: DrawerParams }) {
+  const { resourceId, runId, open, close } = props.drawer;
+  if (!resourceId) return null;
+  return (
+    <ResourceDrawer
+      resourceId={resourceId}
+      runId={runId}
+      onSelectRun={run => open(resourceId, run)}
+      onClose={close}
+    />
   );
 }

@@ -1,1 +1,1 @@
-export { ResourceDrawer } from './ResourceDrawer';
+export { LinkedResourceDrawer, ResourceDrawer } from './ResourceDrawer';

@@ -32,3 +32,5 @@ export function useDrawerParams() {
   );
   return { resourceId, runId, open, close };
 }
+
+export type DrawerParams = ReturnType<typeof useDrawerParams>;
