@@ -78,4 +78,3 @@ def test_the_demo_streams_its_events_over_sqlite(demo):
     assert [m["type"] for m in of_plan] == ["run.queued", "run.started", "run.finished"]
     assert of_plan[-1]["data"]["status"] == "succeeded"
     socket.close()
-

@@ -30,6 +30,15 @@ function toLastRun(run: Run): LastRun {
   };
 }
 
+/** The list with `resource` in place of its row, or first when it has none. */
+function withRow(list: ResourceList, resource: Resource): ResourceList {
+  const listed = list.resources.some(r => r.id === resource.id);
+  const resources = listed
+    ? list.resources.map(r => (r.id === resource.id ? resource : r))
+    : [resource, ...list.resources];
+  return { ...list, resources };
+}
+
 /** Applies one live event to a list; exported for tests. */
 export function applyListEvent(
   list: ResourceList,
@@ -40,12 +49,12 @@ export function applyListEvent(
     return { ...list, resources: list.resources.filter(r => r.id !== event.resource_id) };
   }
   if (event.type === 'resource.created' || event.type === 'resource.updated') {
-    const incoming = event.data as Resource;
-    const others = list.resources.filter(r => r.id !== incoming.id);
-    if (!matches(incoming, filter)) return { ...list, resources: others };
     // The resource as it committed, its last run included: events arrive in commit order.
-    if (others.length === list.resources.length) return { ...list, resources: [incoming, ...list.resources] };
-    return { ...list, resources: list.resources.map(r => (r.id === incoming.id ? incoming : r)) };
+    const resource = event.data as Resource;
+    if (!matches(resource, filter)) {
+      return { ...list, resources: list.resources.filter(r => r.id !== resource.id) };
+    }
+    return withRow(list, resource);
   }
   if (event.type === 'run.queued' || event.type === 'run.started' || event.type === 'run.finished') {
     // Between resource events, a run event keeps the row's last run current.
@@ -54,8 +63,7 @@ export function applyListEvent(
     if (!current) return list;
     const known = current.last_run;
     if (known && known.id !== run.id && known.created_at > run.created_at) return list;
-    const resource = { ...current, last_run: toLastRun(run) };
-    return { ...list, resources: list.resources.map(r => (r.id === resource.id ? resource : r)) };
+    return withRow(list, { ...current, last_run: toLastRun(run) });
   }
   return list;
 }
