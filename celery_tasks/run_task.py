@@ -1,4 +1,4 @@
-"""The task that runs the engine: decode the id, call the run service, return."""
+"""The task that runs the engine: decode the id, call the run executor, return."""
 
 import logging
 import uuid
@@ -6,7 +6,7 @@ import uuid
 from celery import shared_task
 
 from service.messaging import EXECUTE_RUN
-from service.runs import run_service
+from service.runs import run_executor
 
 log = logging.getLogger(__name__)
 
@@ -18,4 +18,4 @@ def execute_run(self, run_id: str) -> None:
     except (ValueError, TypeError, AttributeError):
         log.error("ignoring a run message with a malformed id")
         return
-    run_service.execute_run(parsed, self.app.settings)
+    run_executor.execute_run(parsed, self.app.settings)

@@ -7,14 +7,14 @@ from celery import shared_task
 
 from service.events import event_service
 from service.messaging import PRUNE_EVENTS, SCHEDULE_DRIFT_CHECKS, SWEEP
-from service.runs import run_service
+from service.runs import run_sweeper
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, name=SWEEP)
 def sweep(self) -> dict:
-    result = run_service.sweep(self.app.settings)
+    result = run_sweeper.sweep(self.app.settings)
     if result["failed"] or result["republished"]:
         log.warning("sweep: %(failed)d lost runs failed, %(republished)d queued runs published again", result)
     return result
@@ -22,7 +22,7 @@ def sweep(self) -> dict:
 
 @shared_task(bind=True, name=SCHEDULE_DRIFT_CHECKS)
 def schedule_drift_checks(self) -> int:
-    queued = run_service.schedule_drift_checks(self.app.settings)
+    queued = run_sweeper.schedule_drift_checks(self.app.settings)
     log.info("drift checks queued: %d", queued)
     return queued
 

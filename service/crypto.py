@@ -1,6 +1,7 @@
 """Encryption at rest for credentials: MultiFernet, so keys rotate (the newest encrypts, every key decrypts)."""
 
 import functools
+import hashlib
 import json
 import os
 
@@ -38,6 +39,12 @@ def development_key(settings: Settings, name: str) -> str:
         with os.fdopen(descriptor, "w") as handle:
             handle.write(Fernet.generate_key().decode())
     return key_file.read_text().strip()
+
+
+def hash_token(token: str) -> str:
+    """The digest tokens are kept as. Tokens carry 256 random bits, so a fast unsalted digest is safe here
+    (there is no dictionary to attack)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @functools.cache

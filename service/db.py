@@ -1,7 +1,10 @@
 """Database plumbing: the engine, the scoped session, column types, and the unit-of-work decorator.
 
-One `session` (thread/greenlet scoped) serves the request or the task. Service functions decorated with
-`unit_of_work` commit once at the outermost call; nested calls join the open unit (OTF's `sql.DB.Tx`).
+One `session` (thread/greenlet scoped) serves the request or the task. Two kinds of service function:
+- `@unit_of_work`: a unit of work. Begins a transaction, or joins the open one; commits once at the outermost
+  call, rolls back on any exception (OTF's `sql.DB.Tx`). Public service functions are these.
+- `@joins_unit_of_work`: a step of someone else's unit (an audit entry, a run row queued with a state change).
+  It never commits, and refuses to run outside a unit of work, where its writes would commit with nothing.
 Views and crud never commit.
 """
 
@@ -105,5 +108,17 @@ def unit_of_work(fn):
             raise
         finally:
             current.info["uow_depth"] = depth
+
+    return wrapper
+
+
+def joins_unit_of_work(fn):
+    """Mark `fn` as a step of the caller's unit of work: it raises RuntimeError when none is open."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if not session().info.get("uow_depth"):
+            raise RuntimeError(f"{fn.__qualname__} joins a unit of work, and none is open")
+        return fn(*args, **kwargs)
 
     return wrapper

@@ -4,7 +4,7 @@ import uuid
 
 from flask import g, has_request_context, request
 
-from service import db
+from service import access, db
 from service.audit import audit_crud
 from service.audit.audit_model import AuditLog
 from service.auth.principal import Principal
@@ -14,6 +14,7 @@ from service.listing import apply_sort, page_of
 SORTS = {"created_at": AuditLog.created_at, "id": AuditLog.id}
 
 
+@db.joins_unit_of_work
 def record(actor: Principal, action: str, entity_type: str, entity_id, before=None, after=None) -> None:
     """Add an entry to the open transaction: it commits with the change it describes, or not at all."""
     in_request = has_request_context()
@@ -49,12 +50,9 @@ def list_audit_logs(actor: Principal, filters: dict, sort: str, page: int, page_
 
 def _require_visible(actor: Principal, entity_id: str) -> None:
     # The trails of resources and runs (state changes are filed under the resource) are for those who see them.
-    from service.resources import resource_service  # late: both record into the audit log
-    from service.runs import run_service
-
     try:
         entity = uuid.UUID(entity_id)
     except ValueError:
         return
-    if resource_service.hidden_from(actor, entity) or run_service.hidden_from(actor, entity):
+    if access.resource_hidden_from(actor, entity) or access.run_hidden_from(actor, entity):
         raise NotFound(f"no audit trail for {entity_id}")

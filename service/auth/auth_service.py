@@ -1,7 +1,6 @@
 """Service-account tokens: issue, and turn an Authorization header into a Principal."""
 
 import base64
-import hashlib
 import hmac
 import secrets
 import time
@@ -10,23 +9,18 @@ from datetime import UTC, datetime, timedelta
 
 from service import db
 from service.audit import audit_service
-from service.auth import auth_crud
+from service.auth import auth_crud, run_credentials
 from service.auth.auth_model import ROLES, ServiceAccount
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.auth.principal import Principal
+from service.crypto import hash_token
 from service.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from service.listing import page_of
 from service.oauth.session_tokens import SessionTokens, is_session_token
 
 TOKEN_PREFIX = "ik_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
-RUN_TOKEN_PREFIX = "ikr_"  # noqa: S105
 # Writing last_used_at on every request would turn every read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
-
-
-def hash_token(token: str) -> str:
-    # Tokens carry 256 random bits, so a fast unsalted digest is safe here (no dictionary to attack).
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # Who acts when an operator uses the command line on the server itself.
@@ -92,17 +86,15 @@ def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | 
         claims = sessions.verify(token)
         return Principal(subject=str(claims["sub"]), kind="oauth_user", role=str(claims.get("role", "viewer")),
                          expires_at=_expiry(claims))
-    if token.count(".") == 2 and not token.startswith((TOKEN_PREFIX, RUN_TOKEN_PREFIX)):
+    if token.count(".") == 2 and not token.startswith((TOKEN_PREFIX, run_credentials.RUN_TOKEN_PREFIX)):
         if backstage is None:
             raise Unauthenticated("Backstage tokens are not accepted here (BACKSTAGE_BASE_URL is not set)")
         claims = backstage.verify(token)
         _seen(str(claims["sub"]))
         return Principal(subject=str(claims["sub"]), kind="backstage_user", role=backstage_role,
                          ownership=backstage.ownership(token, claims), expires_at=_expiry(claims))
-    if token.startswith(RUN_TOKEN_PREFIX):
-        from service.runs import run_service  # late: runs depend on much of the service
-
-        principal = run_service.principal_for_credential(token)
+    if token.startswith(run_credentials.RUN_TOKEN_PREFIX):
+        principal = run_credentials.principal_for(token)
         if principal is None:
             raise Unauthenticated("invalid or expired run credential")
         return principal

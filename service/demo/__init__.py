@@ -15,6 +15,8 @@ from service.auth import auth_service
 from service.auth.principal import Principal
 from service.config import Settings
 from service.resources import resource_service
+from service.runs import run_service
+from service.runs.run_model import RunKind
 from service.server import run_server
 from service.templates import template_service
 from service.templates.module_source import ModuleSource
@@ -48,7 +50,7 @@ def _seed(settings: Settings, actor: Principal):
         actor, name, template.id, {"name": "world", "replicas": 2, "api_key": secrets.token_hex(8)},
         entity_ref="component:default/demo",
     )
-    run = resource_service.provision(actor, resource.id)
+    run = run_service.create_run(actor, resource.id, RunKind.PROVISION)
     return resource, run
 
 

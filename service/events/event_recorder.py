@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from service.events.event_model import Event, EventType
 from service.resources.resource_model import Resource
 from service.resources.resource_schema import ResourceSchema
-from service.runs.run_model import Run, RunLogLine, RunStatus
+from service.runs.run_model import Run, RunLogLine
 from service.runs.run_schema import RunSchema
+from service.runs.run_states import FINISHED_RUN_STATUSES, RunStatus
 
 NOTIFY_CHANNEL = "infrakitchen_events"
 _ADVISORY_LOCK = 0x1E7E_0001  # any constant shared by every writer of events
-_FINISHED = {RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED}
 _resource_schema = ResourceSchema()
 _run_schema = RunSchema()
 
@@ -78,7 +78,7 @@ def _change_of(session: Session, obj) -> EventType | None:
             return None  # heartbeats, cancel requests and the like are not events of their own
         if added[0] == RunStatus.RUNNING:
             return EventType.RUN_STARTED
-        return EventType.RUN_FINISHED if added[0] in _FINISHED else None
+        return EventType.RUN_FINISHED if added[0] in FINISHED_RUN_STATUSES else None
     if isinstance(obj, RunLogLine) and obj in session.new:
         return EventType.RUN_LOG
     return None

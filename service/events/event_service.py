@@ -4,23 +4,21 @@ import time
 import uuid
 from datetime import timedelta
 
-from service import db
+from service import access, db
 from service.auth.principal import Principal
 from service.errors import NotFound
 from service.events import event_crud
 from service.events.event_hub import EventHub, Topic
 from service.events.event_model import Event
-from service.resources import resource_service
-from service.runs import run_service
 
 
 def check_topic(actor: Principal, topic: Topic) -> None:
     """Raises NotFound for a resource or run that exists but is not the caller's to see. One that does not
     exist (any more) may be followed: its remaining events, `resource.deleted` included, are still sent."""
     actor.require("read")
-    if topic.kind == "resource_id" and resource_service.hidden_from(actor, uuid.UUID(topic.value)):
+    if topic.kind == "resource_id" and access.resource_hidden_from(actor, uuid.UUID(topic.value)):
         raise NotFound(f"resource {topic.value} not found")
-    if topic.kind == "run_id" and run_service.hidden_from(actor, uuid.UUID(topic.value)):
+    if topic.kind == "run_id" and access.run_hidden_from(actor, uuid.UUID(topic.value)):
         raise NotFound(f"run {topic.value} not found")
 
 

@@ -41,10 +41,6 @@ def select_resources(entity_ref=None, state=None, status=None, template_id=None,
     return query
 
 
-def select_ids_owned_by(owners: tuple[str, ...]) -> Select:
-    return select(Resource.id).where(Resource.owner.in_(owners))
-
-
 def add_resource(session: Session, resource: Resource) -> Resource:
     session.add(resource)
     session.flush()  # need resource.id for the audit entry

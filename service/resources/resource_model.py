@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,9 +11,9 @@ from service.integrations.integration_model import Integration, resource_integra
 from service.resources import resource_states
 from service.resources.resource_states import Action, State, Status
 
-if TYPE_CHECKING:
-    from service.runs.run_model import Run
-    from service.templates.template_model import Template, TemplateVersion
+# Imported, not only named: a mapper can be configured only once every model its relationships name is loaded.
+from service.runs.run_model import Run
+from service.templates.template_model import Template, TemplateVersion
 
 
 class Resource(Base):
@@ -58,9 +57,9 @@ class Resource(Base):
     # Loaded in one query per list page ("selectin"), never one per resource.
     integrations: Mapped[list[Integration]] = relationship(secondary=resource_integrations, lazy="selectin",
                                                            viewonly=True, order_by=Integration.name)
-    template: Mapped["Template"] = relationship(lazy="selectin", viewonly=True)
-    template_version: Mapped["TemplateVersion"] = relationship(lazy="selectin", viewonly=True)
-    last_run: Mapped["Run | None"] = relationship(primaryjoin="foreign(Resource.last_run_id) == Run.id",
+    template: Mapped[Template] = relationship(lazy="selectin", viewonly=True)
+    template_version: Mapped[TemplateVersion] = relationship(lazy="selectin", viewonly=True)
+    last_run: Mapped[Run | None] = relationship(primaryjoin="foreign(Resource.last_run_id) == Run.id",
                                                   lazy="selectin", viewonly=True)
 
     def transition(self, action: Action) -> None:

@@ -1,18 +1,21 @@
-"""Resources: creation with validated variables, the user actions of the state machine, run outcomes."""
+"""Resources: creation with validated variables, the user actions of the state machine, run outcomes.
+
+Runs sit above resources: the run service asks this one to move a resource when it queues a run
+(`start_run`) and as the run moves (`mark_run_started`, `mark_run_finished`, `record_drift`,
+`restore_after_cancel`). Nothing here knows about runs.
+"""
 
 import uuid
 
-from service import db
+from service import access, db
 from service.audit import audit_service
 from service.auth.principal import Principal
-from service.errors import Conflict, NotFound, PermissionDenied
+from service.errors import Conflict, PermissionDenied
 from service.integrations import integration_service
 from service.listing import apply_sort, page_of
 from service.resources import resource_crud, variable_values
 from service.resources.resource_model import Resource
 from service.resources.resource_states import Action, State, Status
-from service.runs import run_service
-from service.runs.run_model import Run, RunKind
 from service.templates import template_service
 
 SORTS = {"name": Resource.name, "created_at": Resource.created_at, "updated_at": Resource.updated_at,
@@ -30,11 +33,6 @@ ACTION_PERMISSIONS = {
     Action.DRIFT_CHECK: "admin",
     Action.DRIFT_DETECTED: "admin",
 }
-
-
-class ResourceNotFound(NotFound):
-    def __init__(self, resource_id):
-        super().__init__(f"resource {resource_id} not found")
 
 
 def snapshot(resource: Resource) -> dict:
@@ -93,36 +91,15 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
 @db.unit_of_work
 def get_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
     actor.require("read")
-    resource = resource_crud.get_resource(db.session(), resource_id)
     # What the caller may not see does not exist for it: the same answer as for an unknown id.
-    if resource is None or not actor.may_see(resource.owner):
-        raise ResourceNotFound(resource_id)
-    return resource
-
-
-def visible_owners(actor: Principal) -> tuple[str, ...] | None:
-    """The owners whose resources `actor` sees, or None for all of them."""
-    return None if actor.can("resources:see-all") else (actor.subject, *actor.ownership)
-
-
-def visible_ids(actor: Principal):
-    """A query of the ids of the resources `actor` sees, or None for all of them (to filter other lists)."""
-    owners = visible_owners(actor)
-    return None if owners is None else resource_crud.select_ids_owned_by(owners)
-
-
-@db.unit_of_work
-def hidden_from(actor: Principal, resource_id: uuid.UUID) -> bool:
-    """Is there such a resource, which `actor` may not see?"""
-    resource = resource_crud.get_resource(db.session(), resource_id)
-    return resource is not None and not actor.may_see(resource.owner)
+    return access.require_visible(actor, resource_crud.get_resource(db.session(), resource_id), resource_id)
 
 
 @db.unit_of_work
 def list_resources(actor: Principal, filters: dict, sort: str, page: int, page_size: int):
     """(resources, total) matching the filters."""
     actor.require("read")
-    query = resource_crud.select_resources(**filters, owners=visible_owners(actor))
+    query = resource_crud.select_resources(**filters, owners=access.visible_owners(actor))
     query = apply_sort(query, sort, SORTS, Resource.id)
     return page_of(db.session(), query, page, page_size)
 
@@ -136,35 +113,23 @@ def allowed_actions(actor: Principal, resource_id: uuid.UUID) -> list[Action]:
     return [a for a in resource.allowed_actions() if actor.can(ACTION_PERMISSIONS[a])]
 
 
-def _require_owner(actor: Principal, resource: Resource) -> None:
-    if not actor.acts_for(resource.owner):
-        raise PermissionDenied(f"resource {resource.id} belongs to {resource.owner}")
-
-
-@db.unit_of_work
-def require_owner(actor: Principal, resource_id: uuid.UUID, permission: str = "resources:write") -> Resource:
-    """The resource, if the caller has `permission` and acts for its owner; NotFound or PermissionDenied."""
-    actor.require(permission)
-    resource = get_resource(actor, resource_id)
-    _require_owner(actor, resource)
-    return resource
-
-
 def _locked(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resource:
+    """The resource, row-locked, if the caller may take `action` on it."""
     actor.require(ACTION_PERMISSIONS[action])
-    resource = resource_crud.get_resource_for_update(db.session(), resource_id)
-    if resource is None or not actor.may_see(resource.owner):
-        raise ResourceNotFound(resource_id)
-    _require_owner(actor, resource)
+    resource = access.require_visible(actor, resource_crud.get_resource_for_update(db.session(), resource_id),
+                                      resource_id)
+    access.require_acts_for(actor, resource)
     return resource
 
 
 def _act(actor: Principal, resource_id: uuid.UUID, action: Action, restore: tuple | None = None) -> Resource:
-    """Lock, move through the state machine, audit: the three steps of every state change.
+    """Lock, move through the state machine, audit: the three steps of every state change."""
+    return _move(actor, _locked(actor, resource_id, action), action, restore)
 
-    `restore` (state, status) overrides the table's target: a cancelled queued run puts the resource back.
-    """
-    resource = _locked(actor, resource_id, action)
+
+def _move(actor: Principal, resource: Resource, action: Action, restore: tuple | None = None) -> Resource:
+    """Move a locked resource through the state machine and audit the move. `restore` (state, status)
+    overrides the table's target: a cancelled queued run puts the resource back."""
     before = snapshot(resource)
     resource.transition(action)
     if restore is not None:
@@ -172,57 +137,6 @@ def _act(actor: Principal, resource_id: uuid.UUID, action: Action, restore: tupl
     resource.updated_at = db.utcnow()
     audit_service.record(actor, f"resource.{action}", "resource", resource.id, before=before, after=snapshot(resource))
     return resource
-
-
-def _queue(actor: Principal, resource_id: uuid.UUID, action: Action, kind: RunKind) -> Run:
-    resource = _locked(actor, resource_id, action)
-    if kind != RunKind.DRIFT_CHECK:
-        run_service.supersede_queued_drift_check(actor, resource_id)  # a person's run goes first
-    # Locked in this transaction already, so _act's lock is immediate and nothing moves in between.
-    state_before, status_before = resource.state, resource.status
-    _act(actor, resource_id, action)
-    run = run_service.queue_run(actor, resource, kind, state_before, status_before)
-    resource.last_run_id = run.id
-    db.session.expire(resource, ["last_run"])  # view-only, loaded with the old id: reloaded when next read
-    return run
-
-
-@db.unit_of_work
-def provision(actor: Principal, resource_id: uuid.UUID) -> Run:
-    """The queued provision run; raises InvalidResourceTransition (409) when not allowed now."""
-    return _queue(actor, resource_id, Action.PROVISION, RunKind.PROVISION)
-
-
-@db.unit_of_work
-def destroy(actor: Principal, resource_id: uuid.UUID) -> Run:
-    """The queued destroy run; raises InvalidResourceTransition (409) when not allowed now."""
-    return _queue(actor, resource_id, Action.DESTROY, RunKind.DESTROY)
-
-
-@db.unit_of_work
-def plan(actor: Principal, resource_id: uuid.UUID) -> Run:
-    """A queued plan (dry run); the resource's state and status do not change. Conflict while a run is active."""
-    return _queue(actor, resource_id, Action.PLAN, RunKind.PLAN)
-
-
-@db.unit_of_work
-def check_drift(actor: Principal, resource_id: uuid.UUID) -> Run:
-    """A queued drift check (a plan) of a provisioned resource; InvalidResourceTransition when not `done`."""
-    return _queue(actor, resource_id, Action.DRIFT_CHECK, RunKind.DRIFT_CHECK)
-
-
-@db.unit_of_work
-def record_drift(actor: Principal, resource_id: uuid.UUID, summary: dict) -> Resource:
-    """Mark a resource `unknown` because a drift check found changes; the summary goes to the audit log."""
-    resource = _act(actor, resource_id, Action.DRIFT_DETECTED)
-    audit_service.record(actor, "resource.drift_summary", "resource", resource.id, after=summary)
-    return resource
-
-
-@db.unit_of_work
-def restore_after_cancel(actor: Principal, resource_id: uuid.UUID, state: str, status: str) -> Resource:
-    """Put a resource whose queued run was cancelled back where it was before the run was asked for."""
-    return _act(actor, resource_id, Action.CANCEL, restore=(state, status))
 
 
 @db.unit_of_work
@@ -251,7 +165,35 @@ def delete_resource(actor: Principal, resource_id: uuid.UUID) -> None:
     resource_crud.delete_resource(db.session(), resource)
 
 
-# --- called by the run service as a run moves -------------------------------------------------------
+# --- called by the run service as a run is queued and moves ------------------------------------------
+
+@db.joins_unit_of_work
+def start_run(actor: Principal, resource_id: uuid.UUID, action: Action, run_id: uuid.UUID) -> tuple[str, str]:
+    """Lock the resource, check that the caller may take `action` on it, move it (provision, destroy, plan,
+    drift check) and point it at its new run `run_id`, which the caller inserts next in the same transaction.
+    Returns the (state, status) from before, so that cancelling the queued run can put them back. Raises
+    ResourceNotFound, PermissionDenied, InvalidResourceTransition (409)."""
+    resource = _locked(actor, resource_id, action)
+    before = resource.state, resource.status
+    _move(actor, resource, action)
+    resource.last_run_id = run_id
+    db.session.expire(resource, ["last_run"])  # view-only, loaded with the old id: reloaded when next read
+    return before
+
+
+@db.unit_of_work
+def record_drift(actor: Principal, resource_id: uuid.UUID, summary: dict) -> Resource:
+    """Mark a resource `unknown` because a drift check found changes; the summary goes to the audit log."""
+    resource = _act(actor, resource_id, Action.DRIFT_DETECTED)
+    audit_service.record(actor, "resource.drift_summary", "resource", resource.id, after=summary)
+    return resource
+
+
+@db.unit_of_work
+def restore_after_cancel(actor: Principal, resource_id: uuid.UUID, state: str, status: str) -> Resource:
+    """Put a resource whose queued run was cancelled back where it was before the run was asked for."""
+    return _act(actor, resource_id, Action.CANCEL, restore=(state, status))
+
 
 @db.unit_of_work
 def mark_run_started(resource_id: uuid.UUID) -> Resource:

@@ -14,6 +14,7 @@ from service.resources.resource_schema import (
     ResourceSchema,
 )
 from service.runs import run_service
+from service.runs.run_model import RunKind
 from service.runs.run_schema import RunQueryArgsSchema, RunSchema
 
 blp = Blueprint("resources", __name__, url_prefix="/api/v1/resources",
@@ -73,7 +74,7 @@ def get_resource_actions(resource_id: uuid.UUID):
 @blp.alt_response(409, "CONFLICT")
 def provision_resource(resource_id: uuid.UUID):
     """Queue a run that applies the resource's module"""
-    return resource_service.provision(current_principal(), resource_id)
+    return run_service.create_run(current_principal(), resource_id, RunKind.PROVISION)
 
 
 @blp.route("/<uuid:resource_id>/plan", methods=["POST"])
@@ -82,7 +83,7 @@ def provision_resource(resource_id: uuid.UUID):
 @blp.alt_response(409, "CONFLICT")
 def plan_resource(resource_id: uuid.UUID):
     """Queue a plan (dry run): what provisioning would change, without changing anything"""
-    return resource_service.plan(current_principal(), resource_id)
+    return run_service.create_run(current_principal(), resource_id, RunKind.PLAN)
 
 
 @blp.route("/<uuid:resource_id>/destroy", methods=["POST"])
@@ -91,7 +92,7 @@ def plan_resource(resource_id: uuid.UUID):
 @blp.alt_response(409, "CONFLICT")
 def destroy_resource(resource_id: uuid.UUID):
     """Queue a run that destroys the resource's infrastructure"""
-    return resource_service.destroy(current_principal(), resource_id)
+    return run_service.create_run(current_principal(), resource_id, RunKind.DESTROY)
 
 
 @blp.route("/<uuid:resource_id>/approve", methods=["POST"])

@@ -6,7 +6,9 @@ from sqlalchemy.orm import Session
 
 from service.errors import Conflict
 from service.resources.resource_model import Resource
-from service.runs.run_model import ACTIVE_RUN_STATUSES, Run, RunKind, RunLogLine, RunStatus
+from service.runs import run_states
+from service.runs.run_model import Run, RunKind, RunLogLine
+from service.runs.run_states import ACTIVE_RUN_STATUSES, RunAction, RunStatus
 
 
 def get_run(session: Session, run_id: uuid.UUID) -> Run | None:
@@ -27,18 +29,16 @@ def get_run_for_update(session: Session, run_id: uuid.UUID, skip_locked: bool = 
 
 
 def claim_run(session: Session, run_id: uuid.UUID, worker: str, engine: str, now) -> bool:
-    """Compare-and-set queued -> running. False when another delivery already claimed it (or it is gone)."""
+    """The state machine's claim (queued -> running) as one compare-and-set, so two deliveries of a message
+    cannot both take the run. False when another delivery already claimed it (or it is gone)."""
+    claim = run_states.rule(RunAction.CLAIM)
     result = session.execute(
         update(Run)
-        .where(Run.id == run_id, Run.status == RunStatus.QUEUED)
-        .values(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker, engine=engine)
+        .where(Run.id == run_id, Run.status.in_(claim.from_statuses))
+        .values(status=claim.to_status, started_at=now, heartbeat_at=now, worker=worker, engine=engine)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
-
-
-def get_running_run_by_credential(session: Session, token_hash: str) -> Run | None:
-    return session.scalar(select(Run).where(Run.state_token_hash == token_hash, Run.status == RunStatus.RUNNING))
 
 
 def mark_published(session: Session, run_id: uuid.UUID, now) -> None:

@@ -8,6 +8,8 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, BigId, JsonType, UtcDateTime, new_id, utcnow
+from service.runs import run_states
+from service.runs.run_states import RunAction, RunStatus
 
 
 class RunKind(StrEnum):
@@ -21,15 +23,6 @@ class RunKind(StrEnum):
 DRY_RUN_KINDS = (RunKind.PLAN, RunKind.DRIFT_CHECK)
 
 
-class RunStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 _ACTIVE_SQL = text("status IN ('queued', 'running')")
 
 
@@ -77,6 +70,15 @@ class Run(Base):
     # Outputs as the run left them, sensitive values already removed.
     outputs: Mapped[dict | None] = mapped_column(JsonType)
     log_line_count: Mapped[int] = mapped_column(default=0)
+
+    def move(self, action: RunAction, reason: str | None = None) -> None:
+        """Move through the run state machine (raises InvalidRunTransition); a finished run records when and,
+        with `reason`, why."""
+        self.status = run_states.apply(action, self.status)
+        if self.status in run_states.FINISHED_RUN_STATUSES:
+            self.finished_at = utcnow()
+            if reason is not None:
+                self.error = reason
 
 
 class RunLogLine(Base):

@@ -1,7 +1,8 @@
 import marshmallow as ma
 
 from service.resources.resource_schema import masked_outputs
-from service.runs.run_model import RunKind, RunStatus
+from service.runs.run_model import RunKind
+from service.runs.run_states import RunStatus
 from service.schemas import InputSchema, sort_field
 
 

@@ -6,7 +6,6 @@ from flask_smorest import Blueprint
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
 from service.runs import run_service
-from service.runs.run_model import ACTIVE_RUN_STATUSES
 from service.runs.run_schema import (
     RunCancelSchema,
     RunLogQueryArgsSchema,
@@ -14,6 +13,7 @@ from service.runs.run_schema import (
     RunQueryArgsSchema,
     RunSchema,
 )
+from service.runs.run_states import ACTIVE_RUN_STATUSES
 
 blp = Blueprint("runs", __name__, url_prefix="/api/v1/runs", description="Runs: engine executions and their logs.")
 

@@ -10,12 +10,11 @@ import hashlib
 import json
 import uuid
 
-from service import db
+from service import access, db
 from service.audit import audit_service
 from service.auth.principal import Principal
 from service.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from service.listing import apply_sort, page_of
-from service.resources import resource_service
 from service.states import state_crud
 from service.states.state_model import StateLock, StateVersion
 
@@ -41,7 +40,7 @@ def _authorize(actor: Principal, resource_id: uuid.UUID) -> None:
         if actor.resource_id != resource_id:
             raise PermissionDenied("this run credential is for another resource")
         return
-    resource_service.require_owner(actor, resource_id)
+    access.require_acts_on(actor, resource_id)
 
 
 def _serial(body: dict) -> int | None:
@@ -134,6 +133,7 @@ def unlock_state(actor: Principal, resource_id: uuid.UUID, lock_id: str | None) 
     state_crud.delete_lock(session, lock)
 
 
+@db.joins_unit_of_work
 def release_locks_of_run(run_id: uuid.UUID) -> int:
     """Drop locks a lost run still holds (called by the sweeper inside its transaction)."""
     return state_crud.delete_locks_held_by(db.session(), f"run:{run_id}")

@@ -8,7 +8,7 @@ import pytest
 from factories import GREETER_TF, bearer, make_token, write_module
 from support import wait_for
 
-from service.runs import run_service
+from service.runs import run_sweeper
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +94,7 @@ def _provisioned(api, tmp_path, name):
 
 
 def _check_drift(settings, api, resource):
-    assert run_service.schedule_drift_checks(settings) == 1
+    assert run_sweeper.schedule_drift_checks(settings) == 1
     runs = api("get", f"/resources/{resource['id']}/runs?kind=drift_check")
     return _finished(api, runs[0]["id"])
 
@@ -104,7 +104,7 @@ def test_a_drift_check_without_changes_leaves_the_resource_done(api, settings, t
     check = _check_drift(dataclasses.replace(settings, drift_check_interval_seconds=3600), api, resource)
     assert (check["status"], check["plan_summary"]["has_changes"]) == ("succeeded", False)
     assert api("get", f"/resources/{resource['id']}")["status"] == "done"
-    assert run_service.schedule_drift_checks(dataclasses.replace(settings, drift_check_interval_seconds=3600)) == 0
+    assert run_sweeper.schedule_drift_checks(dataclasses.replace(settings, drift_check_interval_seconds=3600)) == 0
 
 
 def test_state_changed_behind_the_platforms_back_is_reported_as_drift(api, app, settings, tmp_path):

@@ -4,15 +4,15 @@ import pytest
 from factories import ADMIN, bearer, make_resource, make_template, make_token, write_module
 
 from service import db
-from service.resources import resource_service
-from service.runs import run_crud
+from service.runs import run_crud, run_service
+from service.runs.run_model import RunKind
 
 
 @pytest.fixture
 def run(db_session, tmp_path):
     template, _ = make_template(write_module(tmp_path / "m"))
     resource = make_resource(template)
-    return resource_service.provision(ADMIN, resource.id)
+    return run_service.create_run(ADMIN, resource.id, RunKind.PROVISION)
 
 
 def test_a_queued_run_reads_back(client, admin, run):
@@ -66,7 +66,7 @@ def test_cancelling_a_queued_destroy_restores_the_provisioned_state(client, admi
     row = db.session.get(Resource, resource.id)
     row.state, row.status = "provisioned", "done"  # as a finished provision run leaves it
     db.session.flush()
-    destroy = resource_service.destroy(ADMIN, resource.id)
+    destroy = run_service.create_run(ADMIN, resource.id, RunKind.DESTROY)
     client.post(f"/api/v1/runs/{destroy.id}/cancel", headers=admin)
     body = client.get(f"/api/v1/resources/{resource.id}", headers=admin).json
     assert (body["state"], body["status"]) == ("provisioned", "done")
@@ -104,7 +104,7 @@ def test_a_persons_run_supersedes_a_queued_drift_check(client, admin, db_session
     row = db.session.get(Resource, resource.id)
     row.state, row.status = "provisioned", "done"
     db.session.flush()
-    check = resource_service.check_drift(SYSTEM, resource.id)
+    check = run_service.create_run(SYSTEM, resource.id, RunKind.DRIFT_CHECK)
     response = client.post(f"/api/v1/resources/{resource.id}/provision", headers=admin)
     assert response.status_code == 202
     superseded = client.get(f"/api/v1/runs/{check.id}", headers=admin).json
