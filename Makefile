@@ -24,8 +24,10 @@ demo: install
 
 test: test-service test-plugin
 
+# ruff, then the layer contracts (pyproject.toml [tool.importlinter]; docs/architecture.md), then every test.
 test-service: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 # The Backstage plugin: lint, types and component tests, then its dev app in headless Chromium against the
@@ -38,6 +40,7 @@ test-plugin: install $(PLUGIN)/node_modules/.package-lock.json
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 openapi: install
 	$(BIN)/python -m service.openapi_file write

@@ -28,7 +28,12 @@ from sqlalchemy import create_engine, text
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, Ping, Request, TextMessage
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import service.models  # noqa: F401  (every table, and the listeners that record events)
+from service import db
+from service.auth import auth_service
+from service.migrate import upgrade
+from service.resources.resource_model import Resource
+from service.templates.template_model import Template, TemplateVersion
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 ENTITY = "component:default/bench"
@@ -101,8 +106,6 @@ def _children(pid: int) -> list[int]:
 
 
 async def _measure(port: int, token: str, server_pid: int, sockets: int, changes: int, resource) -> dict:
-    from service import db
-
     arrivals: dict = {}
     before = _rss_kib(server_pid)
     clients = [Client(arrivals) for _ in range(sockets)]
@@ -139,13 +142,7 @@ def main() -> None:
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     server = None
     try:
-        from service.migrate import upgrade
-
         upgrade(url)
-        import service.models  # noqa: F401
-        from service import db
-        from service.auth import auth_service
-        from service.resources.resource_model import Resource
 
         db.bind(db.make_engine(url))
         _, token = auth_service.create_service_account("bench", "admin")
@@ -162,7 +159,7 @@ def main() -> None:
                 break
             except requests.RequestException:
                 time.sleep(0.2)
-        resource = _resource(db, Resource)
+        resource = _resource()
         print(f"{'sockets':>8} {'events':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'KiB/socket':>11}")
         for count in counts:
             result = asyncio.run(_measure(port, token, server.pid, count, args.changes, resource))
@@ -174,17 +171,13 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=60)
-        from service import db
-
         db.session.remove()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def _resource(db, Resource):
+def _resource():
     """A resource row to change (its template is irrelevant to events; inserted directly)."""
-    from service.templates.template_model import Template, TemplateVersion
-
     session = db.session()
     template = Template(name="bench", description="", created_by="bench")
     session.add(template)

@@ -7,35 +7,35 @@ from pathlib import Path
 
 from flask import Flask, g, request
 from flask_smorest import Api
+from flask_sock import Sock
 
 import service.models  # noqa: F401  (every table, and the listeners that record events)
 from celery_tasks.celery_app import make_celery, publisher
-from service import db, messaging
-from service.audit.audit_view import blp as audit_blp
-from service.auth import auth_guard
-from service.auth.auth_view import blp as auth_blp
+from service import api_docs, db, messaging
+from service.audit import audit_view
+from service.auth import auth_guard, auth_view
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.config import Settings, load_settings
 from service.crypto import box_for, development_key
 from service.errors import DomainError, handle_domain_error
+from service.events import event_view
 from service.events.event_hub import EventHub
-from service.events.event_view import blp as events_blp
-from service.events.event_view import install_socket
-from service.health.health_view import blp as health_blp
-from service.integrations.integration_view import blp as integrations_blp
-from service.oauth.oauth_view import blp as oauth_blp
+from service.health import health_view
+from service.integrations import integration_view
+from service.oauth import oauth_view
 from service.oauth.session_tokens import SessionTokens
-from service.resources.resource_view import blp as resources_blp
-from service.runs.run_view import blp as runs_blp
-from service.states.state_view import blp as states_blp
-from service.states.state_view import protocol as state_protocol_blp
+from service.resources import resource_view
+from service.runs import run_view
+from service.states import state_view
+from service.templates import template_view
 from service.templates.template_service import SourceLimits
-from service.templates.template_view import blp as templates_blp
 
 log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-BLUEPRINTS = (health_blp, oauth_blp, auth_blp, templates_blp, resources_blp, runs_blp, states_blp, integrations_blp,
-              audit_blp, events_blp)
+# Each domain adds its own routes (`register(app, api, sock)` in its view module), in this order in openapi.yaml;
+# api_docs serves the pinned Swagger UI and ReDoc those pages load.
+DOMAINS = (health_view, oauth_view, auth_view, template_view, resource_view, run_view, state_view, integration_view,
+           audit_view, event_view, api_docs)
 
 
 def api_config(settings: Settings) -> dict:
@@ -46,11 +46,12 @@ def api_config(settings: Settings) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "OPENAPI_SWAGGER_UI_URL": api_docs.SWAGGER_UI_URL,  # served by this app (service/api_docs.py), no CDN
         "OPENAPI_REDOC_PATH": "/redoc",
-        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js",
+        "OPENAPI_REDOC_URL": api_docs.REDOC_URL,
         "API_SPEC_OPTIONS": {
-            "info": {"description": "Self-service infrastructure: templates, resources, runs and audit."},
+            "info": {"description": "Self-service infrastructure: templates, resources, runs and audit. Every error "
+                                    "is JSON in the Error shape, a 414 for a request line over 8190 bytes too."},
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
@@ -61,6 +62,8 @@ def api_config(settings: Settings) -> dict:
         "MODULE_SOURCE_LIMITS": SourceLimits(settings.max_module_bytes, settings.allow_local_sources),
         "ENGINE_LABEL": Path(settings.engine_binary).name if settings.engine_binary else "embedded",
         "MAX_CONTENT_LENGTH": settings.max_state_bytes,  # state uploads; other bodies are capped per request
+        "WS_PING_SECONDS": settings.ws_ping_seconds,
+        "WS_AUTH_TIMEOUT_SECONDS": settings.ws_auth_timeout_seconds,
     }
 
 
@@ -80,11 +83,10 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
     app.url_map.strict_slashes = False
     api = Api(app)
     app.extensions["infrakitchen_api"] = api
-    for blueprint in BLUEPRINTS:
-        api.register_blueprint(blueprint)
-    app.register_blueprint(state_protocol_blp)
+    sock = Sock(app)
+    for domain in DOMAINS:
+        domain.register(app, api, sock)
     app.extensions["event_hub"] = EventHub(settings.database_url, settings.event_poll_ms / 1000)
-    install_socket(app, settings.ws_ping_seconds, settings.ws_auth_timeout_seconds)
     app.register_error_handler(DomainError, handle_domain_error)
     app.extensions["secret_box"] = box_for(settings)
     app.extensions["oauth_providers"] = {p.name: p for p in settings.oauth_providers}

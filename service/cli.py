@@ -3,10 +3,21 @@
 import logging
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import click
 
+from service import db
+from service.auth import auth_service
 from service.config import ConfigError, Settings, load_settings
+from service.crypto import box_for
+from service.demo import run_demo
+from service.demo.demo_log import demo_log_file, log_to_file
+from service.errors import DomainError
+from service.integrations import integration_service
+from service.migrate import upgrade
+from service.server import run_server
+from service.worker import run_worker
 
 log = logging.getLogger("infrakitchen")
 
@@ -26,8 +37,6 @@ def _prepare(settings: Settings) -> None:
     """On the embedded default the schema is created on first start; PostgreSQL is migrated explicitly."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if settings.embedded:
-        from service.migrate import upgrade
-
         log.warning("embedded default: SQLite and a local queue under %s (not for production)", settings.data_dir)
         upgrade(settings.database_url)
 
@@ -40,8 +49,6 @@ def main() -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date (safe to run again)."""
-    from service.migrate import upgrade
-
     settings = _settings()
     _logging(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -57,8 +64,6 @@ def migrate() -> None:
               help="Threads per process; each open WebSocket holds one.")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the REST API and the WebSocket."""
-    from service.server import run_server
-
     settings = _settings()
     _logging(settings)
     _prepare(settings)
@@ -69,12 +74,15 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--concurrency", default=2, show_default=True, type=int, help="Runs at once.")
 @click.option("--beat/--no-beat", default=False, show_default=True,
               help="Also run the periodic sweeper (recovers runs of lost workers, re-publishes queued runs).")
-def worker(concurrency: int, beat: bool) -> None:
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), hidden=True,
+              help="Log to this file, and only warnings to the console (how `infrakitchen demo` runs its worker).")
+def worker(concurrency: int, beat: bool, log_file: Path | None) -> None:
     """Run a worker that executes runs with the IaC engine."""
-    from service.worker import run_worker
-
     settings = _settings()
-    _logging(settings)
+    if log_file:
+        log_to_file(settings.log_level, log_file)
+    else:
+        _logging(settings)
     _prepare(settings)
     run_worker(settings, concurrency, beat)
 
@@ -90,10 +98,6 @@ def token() -> None:
 @click.option("--expires-in-days", type=click.IntRange(min=1), help="Expire the token after this many days.")
 def token_create(name: str, role: str, expires_in_days: int | None) -> None:
     """Create a service account and print its token (shown only this once)."""
-    from service import db
-    from service.auth import auth_service
-    from service.errors import DomainError
-
     settings = _settings()
     _prepare(settings)
     db.bind(db.make_engine(settings.database_url))
@@ -109,10 +113,6 @@ def token_create(name: str, role: str, expires_in_days: int | None) -> None:
 @click.option("--name", required=True, help="The account whose token stops working.")
 def token_revoke(name: str) -> None:
     """Revoke a service account's token."""
-    from service import db
-    from service.auth import auth_service
-    from service.errors import DomainError
-
     settings = _settings()
     _prepare(settings)
     db.bind(db.make_engine(settings.database_url))
@@ -131,10 +131,6 @@ def keys() -> None:
 @keys.command("rotate")
 def keys_rotate() -> None:
     """Re-encrypt every stored credential with the newest key in ENCRYPTION_KEYS (then drop the old keys)."""
-    from service import db
-    from service.crypto import box_for
-    from service.integrations import integration_service
-
     settings = _settings()
     _prepare(settings)
     db.bind(db.make_engine(settings.database_url))
@@ -146,10 +142,8 @@ def keys_rotate() -> None:
 @click.option("--port", default=7777, show_default=True, type=int)
 def demo(host: str, port: int) -> None:
     """Start everything (worker + API) with a demo template, resource and provision run."""
-    from service.demo import run_demo
-
     settings = _settings()
-    _logging(settings)
+    log_to_file(settings.log_level, demo_log_file(settings))  # a short console; the rest in the data dir
     _prepare(settings)
     run_demo(settings, host, port)
 

@@ -4,14 +4,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from service.app import create_app
 from service.config import load_settings
 
 OPENAPI_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
 
 def render() -> str:
-    from service.app import create_app
-
     with tempfile.TemporaryDirectory() as data_dir:
         # The spec depends only on the code; an embedded configuration avoids touching any server.
         settings = load_settings({"INFRAKITCHEN_DATA_DIR": data_dir, "PATH": ""})

@@ -11,11 +11,14 @@ import sys
 import uuid
 
 import pytest
+from factories.auth import bearer, make_token
+from factories.templates import TemplateVersionFactory
 from sqlalchemy import create_engine, text
 from support import free_port, health_status, wait_for
 
 import service.models  # noqa: F401  (every table registered)
 from service import db
+from service.app import create_app
 from service.config import load_settings
 from service.db import Base
 from service.migrate import upgrade
@@ -79,10 +82,9 @@ def engine(settings):
 
 @pytest.fixture(scope="session")
 def app(settings, engine):
-    from service.app import create_app
-
     app = create_app(settings, bind_database=False)
     yield app
+    app.extensions["event_hub"].stop()  # its threads would poll a dropped database until the process ends
     _delete_queue(app.extensions["infrakitchen_celery"], settings.run_queue)
 
 
@@ -130,18 +132,13 @@ def client(app, db_session):
 @pytest.fixture
 def admin(db_session):
     """Headers of an admin service account."""
-    from factories import bearer, make_token
-
     return bearer(make_token("admin"))
 
 
 @pytest.fixture
-def template(db_session, tmp_path):
-    """A template whose version holds the greeter module."""
-    from factories import make_template, write_module
-
-    template, _ = make_template(write_module(tmp_path / "greeter"))
-    return template
+def template(db_session):
+    """A template named greeter whose one version holds the greeter module (rows built directly)."""
+    return TemplateVersionFactory(template__name="greeter").template
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,13 @@
-"""Small helpers for tests that talk to other processes."""
+"""Small helpers for tests that talk to the API or to other processes."""
 
 import json
 import socket
 import time
 
 import requests
+from factories.auth import bearer
+from factories.modules import GREETER_TF, write_module
+from simple_websocket import Client, ConnectionClosed
 
 
 def free_port() -> int:
@@ -37,8 +40,6 @@ class Socket:
     """A WebSocket client to /api/v1/ws that reads JSON messages with a timeout."""
 
     def __init__(self, base_url: str, token: str | None = None, subprotocols: list[str] | None = None):
-        from simple_websocket import Client
-
         url = base_url.replace("http://", "ws://") + "/ws"
         self.ws = Client.connect(url, subprotocols=subprotocols or [])
         if token is not None:
@@ -59,8 +60,6 @@ class Socket:
 
     def close_code(self, timeout: float = 10.0) -> int:
         """The code the server closed with (after any messages still in flight)."""
-        from simple_websocket import ConnectionClosed
-
         deadline = time.monotonic() + timeout
         try:
             while time.monotonic() < deadline:
@@ -70,9 +69,47 @@ class Socket:
         raise AssertionError("the server did not close the socket")
 
     def close(self) -> None:
-        from simple_websocket import ConnectionClosed
-
         try:
             self.ws.close()
         except ConnectionClosed:
             pass
+
+
+class Api:
+    """The API as one caller, through a Flask test client: `api("post", "/resources/", {...})` is the JSON body,
+    asserting success (or the status in `expect`)."""
+
+    def __init__(self, client, token: str):
+        self.client = client
+        self.headers = bearer(token)
+
+    def __call__(self, method: str, path: str, json=None, expect: int | None = None):
+        response = getattr(self.client, method)(f"/api/v1{path}", json=json, headers=self.headers)
+        body = response.get_json(silent=True)  # None for a 204
+        if expect is None:
+            assert response.status_code < 300, body
+        else:
+            assert response.status_code == expect, body
+        return body
+
+    def template(self, tmp_path, name: str, main_tf: str = GREETER_TF, source: dict | None = None) -> dict:
+        """A template with one version, from a module directory written under `tmp_path` (or `source`)."""
+        template = self("post", "/templates/", {"name": name})
+        source = source or {"url": str(write_module(tmp_path / name, main_tf))}
+        self("post", f"/templates/{template['id']}/versions", {"version": "1.0.0", "source": source})
+        return template
+
+    def resource(self, template: dict, name: str, variables: dict) -> dict:
+        return self("post", "/resources/", {"name": name, "template_id": template["id"], "variables": variables})
+
+    def finished_run(self, run_id: str, timeout: float = 60) -> dict:
+        """The run once it has finished."""
+        return wait_for(lambda: (r := self("get", f"/runs/{run_id}"))["status"] not in ("queued", "running") and r,
+                        timeout=timeout, what=f"run {run_id} to finish")
+
+    def settled(self, resource_id: str) -> dict:
+        """The resource once its run has finished."""
+        return wait_for(
+            lambda: (r := self("get", f"/resources/{resource_id}"))["status"] not in ("queued", "in_progress") and r,
+            what=f"resource {resource_id} to settle",
+        )

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from factories import bearer
+from factories.auth import bearer
 
 
 def _cli(base_env, *args):

@@ -5,6 +5,8 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 import requests
@@ -20,23 +22,34 @@ def demo(tmp_path):
     env["INFRAKITCHEN_DATA_DIR"] = str(tmp_path / "data")
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "demo", "--port", str(port)], env=env, cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
-    token = resource_url = None
-    for line in process.stdout:
-        if match := re.search(r"export TOKEN=(\S+)", line):
-            token = match.group(1)
-            break
-        if match := re.search(r"demo resource:\s+(\S+)", line):
-            resource_url = match.group(1)
-    yield process, port, token, resource_url
+    console = []  # every line the demo printed, stdout and stderr; read to the end, so the pipe never fills
+    found = {}
+    printed = threading.Event()
+
+    def read():
+        for line in process.stdout:
+            console.append(line)
+            if match := re.search(r"demo resource:\s+(\S+)", line):
+                found["resource_url"] = match.group(1)
+            if match := re.search(r"export TOKEN=(\S+)", line):
+                found["token"] = match.group(1)
+                printed.set()
+        printed.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    printed.wait(timeout=120)
+    yield process, port, found.get("token"), found.get("resource_url"), console
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
+    reader.join(timeout=30)
     process.stdout.close()
 
 
 def test_the_demo_provisions_its_resource_on_the_embedded_default(demo, tmp_path):
-    process, port, token, resource_url = demo
+    process, port, token, resource_url, _ = demo
     assert token and resource_url, "the demo did not print its token and resource"
     headers = {"Authorization": f"Bearer {token}"}
 
@@ -57,7 +70,7 @@ def test_the_demo_provisions_its_resource_on_the_embedded_default(demo, tmp_path
 
 
 def test_the_demo_streams_its_events_over_sqlite(demo):
-    process, port, token, resource_url = demo
+    process, port, token, resource_url, _ = demo
     resource_id = resource_url.rsplit("/", 1)[1]
     wait_for(lambda: health_status(f"http://127.0.0.1:{port}/api/v1"), timeout=60, what="the demo's server")
     socket = Socket(f"http://127.0.0.1:{port}/api/v1", token=token)
@@ -78,3 +91,25 @@ def test_the_demo_streams_its_events_over_sqlite(demo):
     assert [m["type"] for m in of_plan] == ["run.queued", "run.started", "run.finished"]
     assert of_plan[-1]["data"]["status"] == "succeeded"
     socket.close()
+
+
+def test_the_demo_console_shows_its_block_and_logs_the_rest(demo, tmp_path):
+    """Migrations, the worker's banner and warnings that do not apply to the demo go to its log file."""
+    process, port, token, resource_url, console = demo
+    log_file = tmp_path / "data" / "demo.log"
+    # By the time the worker has run the provision, it has long printed whatever it prints on start.
+    wait_for(lambda: log_file.exists() and re.search(r"Task infrakitchen.execute_run\[\S+\] succeeded",
+                                                     log_file.read_text()),
+             timeout=120, what="the worker to log its provision run")
+    time.sleep(1)  # what the console got meanwhile reaches `console`
+    shown = "".join(console)
+    assert token and f"export TOKEN={token}" in shown
+    assert f"http://127.0.0.1:{port}/api/v1/docs" in shown and resource_url in shown
+    assert re.search(rf"log file \(all the rest\):\s+{re.escape(str(log_file))}", shown)
+    for noise in ("alembic", "Running upgrade", "[tasks]", "celery@", "-------------- infrakitchen", "transport:",
+                  "No hostname was supplied", "SecurityWarning", "SAWarning", "gunicorn", "GET /api/v1"):
+        assert noise not in shown, f"{noise!r} on the demo's console:\n{shown}"
+    assert "embedded default" in shown  # a real warning stays on the console
+    logged = log_file.read_text()
+    for kept in ("alembic.runtime.migration", "[tasks]", "Listening at:", "GET /api/v1/resources/"):
+        assert kept in logged, f"{kept!r} is not in {log_file}"

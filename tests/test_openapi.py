@@ -1,3 +1,5 @@
+import yaml
+
 from service.openapi_file import OPENAPI_FILE, render
 
 
@@ -6,8 +8,6 @@ def test_the_committed_openapi_yaml_matches_the_code():
 
 
 def test_every_operation_has_a_summary_and_every_private_one_needs_a_token():
-    import yaml
-
     spec = yaml.safe_load(OPENAPI_FILE.read_text())
     assert spec["security"] == [{"bearerAuth": []}]
     for path, operations in spec["paths"].items():

@@ -19,3 +19,8 @@ class AuditLogViews(MethodView):
         """List audit entries, newest first"""
         sort = args.pop("sort")
         return respond_with_page(pagination_parameters, audit_service.list_audit_logs, current_principal(), args, sort)
+
+
+def register(app, api, sock) -> None:
+    """Add this domain's routes to the app (called by the app factory for every domain)."""
+    api.register_blueprint(blp)

@@ -5,7 +5,8 @@ from flask import Flask, g, request
 from service.auth import auth_service
 from service.auth.principal import Principal
 
-PUBLIC_PREFIX = "/api/v1/auth/"  # login, refresh and logout: how a caller gets (or gives up) a token
+# login, refresh and logout: how a caller gets (or gives up) a token; the docs pages' own scripts and styles
+PUBLIC_PREFIX = ("/api/v1/auth/", "/api/v1/docs-assets/")
 # The WebSocket authenticates inside its protocol (browsers cannot set headers on one).
 PUBLIC_PATHS = {"/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/redoc", "/api/v1/ws"}
 

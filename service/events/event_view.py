@@ -1,6 +1,5 @@
 from flask import current_app, request
 from flask_smorest import Blueprint
-from flask_sock import Sock
 
 from service.auth import auth_service
 from service.auth.auth_guard import current_principal
@@ -28,11 +27,13 @@ def list_events(args):
     return {"events": [e.as_message() for e in events], "last_id": last_id, "reset": reset}
 
 
-def install_socket(app, ping_seconds: float, auth_timeout_seconds: float) -> None:
-    """The WebSocket at /api/v1/ws (protocol in the README); authenticated by the protocol, not by a header."""
+def register(app, api, sock) -> None:
+    """The long-poll blueprint, and the WebSocket at /api/v1/ws (protocol in the README), which is
+    authenticated by the protocol, not by a header."""
+    api.register_blueprint(blp)
+    ping_seconds, auth_timeout_seconds = app.config["WS_PING_SECONDS"], app.config["WS_AUTH_TIMEOUT_SECONDS"]
     # Pings are sent by SocketSession, not by simple-websocket (see SocketSession._keep_alive).
     app.config["SOCK_SERVER_OPTIONS"] = {"subprotocols": [SUBPROTOCOL], "max_message_size": 64 * 1024}
-    sock = Sock(app)
 
     @app.before_request
     def _no_compression():

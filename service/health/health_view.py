@@ -29,3 +29,8 @@ def get_health():
         "engine": current_app.config["ENGINE_LABEL"],
     }
     return body, (200 if body["status"] == "ok" else 503)
+
+
+def register(app, api, sock) -> None:
+    """Add this domain's routes to the app (called by the app factory for every domain)."""
+    api.register_blueprint(blp)

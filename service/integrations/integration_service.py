@@ -106,10 +106,6 @@ def attach_to_resource(actor: Principal, resource_id: uuid.UUID, integration_ids
     integration_crud.attach(session, resource_id, list(dict.fromkeys(integration_ids)))
 
 
-def integration_ids_of(resource_id: uuid.UUID) -> list[uuid.UUID]:
-    return [i.id for i in integration_crud.integrations_of(db.session(), resource_id)]
-
-
 def run_environment(box: SecretBox, resource_id: uuid.UUID) -> dict:
     """The decrypted variables of every integration a resource uses, for its run's environment only."""
     environment = {}

@@ -13,9 +13,11 @@ from service.integrations.integration_schema import (
     IntegrationSchema,
 )
 from service.listing import respond_with_page
+from service.openapi_links import link, links
 
 blp = Blueprint("integrations", __name__, url_prefix="/api/v1/integrations",
                 description="Credentials for runs: encrypted at rest, never returned, granted to people.")
+_INTEGRATION = {"integration_id": "$response.body#/id"}
 
 
 @blp.route("/")
@@ -28,6 +30,14 @@ class IntegrationViews(MethodView):
 
     @blp.arguments(IntegrationCreateSchema)
     @blp.response(201, IntegrationSchema)
+    @blp.doc(responses=links(
+        201,
+        GetIntegration=link("get", "/integrations/{integration_id}", "The new integration.", **_INTEGRATION),
+        DeleteIntegration=link("delete", "/integrations/{integration_id}", "Delete it.", **_INTEGRATION),
+        ListGrants=link("get", "/integrations/{integration_id}/grants", "Who may use it.", **_INTEGRATION),
+        Grant=link("post", "/integrations/{integration_id}/grants", "Let someone use it.", **_INTEGRATION),
+        RevokeGrant=link("delete", "/integrations/{integration_id}/grants", "Take a grant back.", **_INTEGRATION),
+    ))
     @blp.alt_response(403, "FORBIDDEN")
     @blp.alt_response(409, "CONFLICT")
     def post(self, data):
@@ -75,3 +85,8 @@ class IntegrationGrantViews(MethodView):
     def delete(self, data, integration_id: uuid.UUID):
         """Take a grant back"""
         return {"subjects": integration_service.revoke_grant(current_principal(), integration_id, data["subject"])}
+
+
+def register(app, api, sock) -> None:
+    """Add this domain's routes to the app (called by the app factory for every domain)."""
+    api.register_blueprint(blp)

@@ -83,3 +83,8 @@ def refresh_session(data):
 def logout(data):
     """End a session: its refresh token stops working (access tokens expire within minutes)"""
     oauth_service.logout(data["refresh_token"])
+
+
+def register(app, api, sock) -> None:
+    """Add this domain's routes to the app (called by the app factory for every domain)."""
+    api.register_blueprint(blp)

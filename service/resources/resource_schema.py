@@ -1,4 +1,5 @@
 import marshmallow as ma
+from flask_smorest.error_handler import ErrorSchema
 
 from service.resources.resource_states import USER_ACTIONS, State, Status
 from service.resources.variable_values import MASK
@@ -32,6 +33,17 @@ class ResourceCreateSchema(InputSchema):
             ma.validate.Regexp(ENTITY_REF_PATTERN, error="expected kind:namespace/name"),
         ],
         metadata={"description": "The Backstage catalog entity this resource belongs to."},
+    )
+
+
+class ResourceConflictErrorSchema(ErrorSchema):
+    """A 409 on a resource: the error shape, plus where the resource stands when the state machine refused."""
+
+    state = ma.fields.String(metadata={"enum": [s.value for s in State]})
+    resource_status = ma.fields.String(metadata={"enum": [s.value for s in Status]})
+    allowed_actions = ma.fields.List(
+        ma.fields.String(metadata={"enum": [a.value for a in USER_ACTIONS]}),
+        metadata={"description": "The actions the state machine allows from the current state and status."},
     )
 
 

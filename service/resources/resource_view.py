@@ -5,10 +5,12 @@ from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
+from service.openapi_links import link, links
 from service.resources import resource_service
 from service.resources.resource_schema import (
     RejectSchema,
     ResourceActionsSchema,
+    ResourceConflictErrorSchema,
     ResourceCreateSchema,
     ResourceQueryArgsSchema,
     ResourceSchema,
@@ -19,6 +21,35 @@ from service.runs.run_schema import RunQueryArgsSchema, RunSchema
 
 blp = Blueprint("resources", __name__, url_prefix="/api/v1/resources",
                 description="Resources: template instances, and the actions that move them through their states.")
+# The 409 bodies of InvalidResourceTransition: the error shape plus state, resource_status and allowed_actions.
+STATE_CONFLICT = "The state machine does not allow the action now; the body says where the resource stands."
+RUN_CONFLICT = ("The state machine does not allow the action now (the body says where the resource stands), "
+                "or the resource already has a queued or running run.")
+
+_RESOURCE = {"resource_id": "$response.body#/id"}
+RESOURCE_LINKS = {
+    "GetResource": link("get", "/resources/{resource_id}", "The resource.", **_RESOURCE),
+    "DeleteResource": link("delete", "/resources/{resource_id}", "Delete its record.", **_RESOURCE),
+    "GetResourceActions": link("get", "/resources/{resource_id}/actions", "What the caller may do now.",
+                               **_RESOURCE),
+    "ProvisionResource": link("post", "/resources/{resource_id}/provision", "Provision it.", **_RESOURCE),
+    "PlanResource": link("post", "/resources/{resource_id}/plan", "Plan it (dry run).", **_RESOURCE),
+    "DestroyResource": link("post", "/resources/{resource_id}/destroy", "Destroy it.", **_RESOURCE),
+    "ApproveResource": link("post", "/resources/{resource_id}/approve", "Approve it.", **_RESOURCE),
+    "RejectResource": link("post", "/resources/{resource_id}/reject", "Reject it.", **_RESOURCE),
+    "RecreateResource": link("post", "/resources/{resource_id}/recreate", "Recreate it.", **_RESOURCE),
+    "ListResourceRuns": link("get", "/resources/{resource_id}/runs", "Its runs.", **_RESOURCE),
+    "ListStateVersions": link("get", "/resources/{resource_id}/state/versions", "Its state versions.", **_RESOURCE),
+    "GetStateLock": link("get", "/resources/{resource_id}/state/lock-status", "Who holds its state lock.",
+                         **_RESOURCE),
+}
+_RUN = {"run_id": "$response.body#/id"}
+RUN_LINKS = {
+    "GetRun": link("get", "/runs/{run_id}", "The queued run.", **_RUN),
+    "GetRunLogs": link("get", "/runs/{run_id}/logs", "Its log lines.", **_RUN),
+    "CancelRun": link("post", "/runs/{run_id}/cancel", "Cancel it.", **_RUN),
+    "GetResource": link("get", "/resources/{resource_id}", "Its resource.", resource_id="$response.body#/resource_id"),
+}
 
 
 @blp.route("/")
@@ -34,6 +65,7 @@ class ResourceViews(MethodView):
 
     @blp.arguments(ResourceCreateSchema)
     @blp.response(201, ResourceSchema)
+    @blp.doc(responses=links(201, **RESOURCE_LINKS))
     @blp.alt_response(409, "CONFLICT")
     @blp.alt_response(404, "NOT_FOUND")
     def post(self, data):
@@ -51,7 +83,7 @@ class ResourceByIdViews(MethodView):
 
     @blp.response(204)
     @blp.alt_response(404, "NOT_FOUND")
-    @blp.alt_response(409, "CONFLICT")
+    @blp.alt_response(409, schema=ResourceConflictErrorSchema, description=STATE_CONFLICT)
     def delete(self, resource_id: uuid.UUID):
         """Delete a resource's record (only when destroyed, or never provisioned)"""
         resource_service.delete_resource(current_principal(), resource_id)
@@ -70,8 +102,9 @@ def get_resource_actions(resource_id: uuid.UUID):
 
 @blp.route("/<uuid:resource_id>/provision", methods=["POST"])
 @blp.response(202, RunSchema)
+@blp.doc(responses=links(202, **RUN_LINKS))
 @blp.alt_response(404, "NOT_FOUND")
-@blp.alt_response(409, "CONFLICT")
+@blp.alt_response(409, schema=ResourceConflictErrorSchema, description=RUN_CONFLICT)
 def provision_resource(resource_id: uuid.UUID):
     """Queue a run that applies the resource's module"""
     return run_service.create_run(current_principal(), resource_id, RunKind.PROVISION)
@@ -79,8 +112,9 @@ def provision_resource(resource_id: uuid.UUID):
 
 @blp.route("/<uuid:resource_id>/plan", methods=["POST"])
 @blp.response(202, RunSchema)
+@blp.doc(responses=links(202, **RUN_LINKS))
 @blp.alt_response(404, "NOT_FOUND")
-@blp.alt_response(409, "CONFLICT")
+@blp.alt_response(409, schema=ResourceConflictErrorSchema, description=RUN_CONFLICT)
 def plan_resource(resource_id: uuid.UUID):
     """Queue a plan (dry run): what provisioning would change, without changing anything"""
     return run_service.create_run(current_principal(), resource_id, RunKind.PLAN)
@@ -88,8 +122,9 @@ def plan_resource(resource_id: uuid.UUID):
 
 @blp.route("/<uuid:resource_id>/destroy", methods=["POST"])
 @blp.response(202, RunSchema)
+@blp.doc(responses=links(202, **RUN_LINKS))
 @blp.alt_response(404, "NOT_FOUND")
-@blp.alt_response(409, "CONFLICT")
+@blp.alt_response(409, schema=ResourceConflictErrorSchema, description=RUN_CONFLICT)
 def destroy_resource(resource_id: uuid.UUID):
     """Queue a run that destroys the resource's infrastructure"""
     return run_service.create_run(current_principal(), resource_id, RunKind.DESTROY)
@@ -98,7 +133,7 @@ def destroy_resource(resource_id: uuid.UUID):
 @blp.route("/<uuid:resource_id>/approve", methods=["POST"])
 @blp.response(200, ResourceSchema)
 @blp.alt_response(404, "NOT_FOUND")
-@blp.alt_response(409, "CONFLICT")
+@blp.alt_response(409, schema=ResourceConflictErrorSchema, description=STATE_CONFLICT)
 def approve_resource(resource_id: uuid.UUID):
     """Approve a resource waiting for approval"""
     return resource_service.approve(current_principal(), resource_id)
@@ -108,7 +143,7 @@ def approve_resource(resource_id: uuid.UUID):
 @blp.arguments(RejectSchema)
 @blp.response(200, ResourceSchema)
 @blp.alt_response(404, "NOT_FOUND")
-@blp.alt_response(409, "CONFLICT")
+@blp.alt_response(409, schema=ResourceConflictErrorSchema, description=STATE_CONFLICT)
 def reject_resource(data, resource_id: uuid.UUID):
     """Reject a resource waiting for approval"""
     return resource_service.reject(current_principal(), resource_id, data["reason"])
@@ -117,7 +152,7 @@ def reject_resource(data, resource_id: uuid.UUID):
 @blp.route("/<uuid:resource_id>/recreate", methods=["POST"])
 @blp.response(200, ResourceSchema)
 @blp.alt_response(404, "NOT_FOUND")
-@blp.alt_response(409, "CONFLICT")
+@blp.alt_response(409, schema=ResourceConflictErrorSchema, description=STATE_CONFLICT)
 def recreate_resource(resource_id: uuid.UUID):
     """Make a destroyed resource ready to provision again"""
     return resource_service.recreate(current_principal(), resource_id)
@@ -134,3 +169,8 @@ def list_resource_runs(args, resource_id: uuid.UUID, pagination_parameters):
     return respond_with_page(
         pagination_parameters, run_service.list_runs, current_principal(), {**args, "resource_id": resource_id}, sort
     )
+
+
+def register(app, api, sock) -> None:
+    """Add this domain's routes to the app (called by the app factory for every domain)."""
+    api.register_blueprint(blp)

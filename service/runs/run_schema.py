@@ -1,9 +1,16 @@
 import marshmallow as ma
+from flask_smorest.error_handler import ErrorSchema
 
 from service.resources.resource_schema import masked_outputs
 from service.runs.run_model import RunKind
 from service.runs.run_states import RunStatus
 from service.schemas import InputSchema, sort_field
+
+
+class RunConflictErrorSchema(ErrorSchema):
+    """A 409 on a run: the error shape, plus the run's status when it has already finished."""
+
+    run_status = ma.fields.String(metadata={"enum": [s.value for s in RunStatus]})
 
 
 class RunSchema(ma.Schema):

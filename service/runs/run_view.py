@@ -8,6 +8,7 @@ from service.listing import respond_with_page
 from service.runs import run_service
 from service.runs.run_schema import (
     RunCancelSchema,
+    RunConflictErrorSchema,
     RunLogQueryArgsSchema,
     RunLogSchema,
     RunQueryArgsSchema,
@@ -43,7 +44,8 @@ class RunByIdViews(MethodView):
 @blp.response(202, RunSchema)
 @blp.alt_response(403, "FORBIDDEN")
 @blp.alt_response(404, "NOT_FOUND")
-@blp.alt_response(409, "CONFLICT")
+@blp.alt_response(409, schema=RunConflictErrorSchema,
+                  description="The run has already finished; the body gives its status.")
 def cancel_run(data, run_id: uuid.UUID):
     """Cancel a run: a queued one at once, a running one by interrupting its engine"""
     return run_service.cancel_run(current_principal(), run_id, data.get("force", False))
@@ -66,3 +68,8 @@ def get_run_logs(args, run_id: uuid.UUID):
         "complete": finished and next_offset >= run.log_line_count,
         "lines": [line.line for line in lines],
     }
+
+
+def register(app, api, sock) -> None:
+    """Add this domain's routes to the app (called by the app factory for every domain)."""
+    api.register_blueprint(blp)

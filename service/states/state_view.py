@@ -8,7 +8,6 @@ conflict) does not fit a JSON API, so those routes live on a plain Flask bluepri
 import json
 import uuid
 
-import marshmallow as ma
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, request
 from flask.views import MethodView
@@ -17,8 +16,8 @@ from flask_smorest import Blueprint
 from service.auth.auth_guard import current_principal
 from service.errors import ValidationFailed
 from service.listing import respond_with_page
-from service.schemas import InputSchema, sort_field
 from service.states import state_service
+from service.states.state_schema import StateLockSchema, StateVersionQueryArgsSchema, StateVersionSchema
 
 protocol = FlaskBlueprint("state_protocol", __name__, url_prefix="/api/v1/resources/<uuid:resource_id>/state")
 blp = Blueprint("states", __name__, url_prefix="/api/v1/resources",
@@ -79,27 +78,6 @@ def get_state_version_body(resource_id: uuid.UUID, version_id: int):
     return Response(version.body, mimetype="application/json")
 
 
-class StateVersionSchema(ma.Schema):
-    id = ma.fields.Integer()
-    serial = ma.fields.Integer(allow_none=True, metadata={"description": "None for encrypted state."})
-    size = ma.fields.Integer()
-    md5 = ma.fields.String()
-    created_by = ma.fields.String()
-    created_at = ma.fields.DateTime()
-
-
-class StateVersionQueryArgsSchema(InputSchema):
-    sort = sort_field("-id", ["id", "created_at"])
-
-
-class StateLockSchema(ma.Schema):
-    locked = ma.fields.Boolean()
-    lock_id = ma.fields.String(allow_none=True)
-    holder = ma.fields.String(allow_none=True)
-    info = ma.fields.Dict(allow_none=True)
-    created_at = ma.fields.DateTime(allow_none=True)
-
-
 @blp.route("/<uuid:resource_id>/state/versions")
 class StateVersionViews(MethodView):
     @blp.arguments(StateVersionQueryArgsSchema, location="query")
@@ -132,3 +110,9 @@ def get_state_lock(resource_id: uuid.UUID):
         return {"locked": False}
     return {"locked": True, "lock_id": lock.lock_id, "holder": lock.holder, "info": lock.info,
             "created_at": lock.created_at}
+
+
+def register(app, api, sock) -> None:
+    """The JSON routes in the contract; the engine's protocol on a plain blueprint beside them."""
+    api.register_blueprint(blp)
+    app.register_blueprint(protocol)

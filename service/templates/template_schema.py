@@ -47,6 +47,16 @@ class SourceSchema(InputSchema):
     commit = ma.fields.String(dump_only=True, metadata={"description": "The commit the ref resolved to."})
 
 
+class VersionSourceSchema(ma.Schema):
+    """Where a version's module came from, as registered: `ref` and `path` are null when none was given."""
+
+    url = ma.fields.String(metadata={"description": "Without the credentials it may have had."})
+    ref = ma.fields.String(allow_none=True, metadata={"description": "Branch, tag or commit; null: default branch."})
+    path = ma.fields.String(allow_none=True, metadata={"description": "Module directory inside the repository."})
+    commit = ma.fields.String(allow_none=True, metadata={"description": "The commit the ref resolved to; null for "
+                                                                        "a directory that is not a repository."})
+
+
 class VariableSchema(ma.Schema):
     name = ma.fields.String()
     type = ma.fields.String(metadata={"description": "The type constraint in Terraform syntax."})
@@ -78,7 +88,7 @@ class TemplateVersionSchema(ma.Schema):
     id = ma.fields.UUID()
     template_id = ma.fields.UUID()
     version = ma.fields.String()
-    source = ma.fields.Nested(SourceSchema)
+    source = ma.fields.Nested(VersionSourceSchema)
     variables = ma.fields.List(ma.fields.Nested(VariableSchema))
     outputs = ma.fields.List(ma.fields.Nested(OutputSchema))
     deprecated = ma.fields.Boolean(metadata={"description": "Never the default; no new resources on it."})

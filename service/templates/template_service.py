@@ -104,7 +104,7 @@ def create_version(actor: Principal, template_id: uuid.UUID, version: str, sourc
     return _store_version(actor, template_id, version, source, fetched.commit, module_path, interface, archive)
 
 
-def _public_variable(variable: dict) -> dict:
+def public_variable(variable: dict) -> dict:
     # A sensitive variable's default is a secret of the module's author; the engine reads it from the
     # module itself, so the platform never needs to keep or show it.
     if variable["sensitive"] and variable.get("default") is not None:
@@ -126,7 +126,7 @@ def _store_version(actor, template_id, version, source, commit, module_path, int
             source_ref=source.ref,
             source_path=None if module_path == "." else module_path,
             source_commit=commit,
-            variables=[_public_variable(v.to_dict()) for v in interface.variables],
+            variables=[public_variable(v.to_dict()) for v in interface.variables],
             outputs=[o.to_dict() for o in interface.outputs],
             archive=archive,
             created_by=actor.subject,

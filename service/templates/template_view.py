@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
+from service.openapi_links import link, links
 from service.templates import template_service
 from service.templates.module_source import ModuleSource
 from service.templates.template_schema import (
@@ -19,6 +20,7 @@ from service.templates.template_schema import (
 
 blp = Blueprint("templates", __name__, url_prefix="/api/v1/templates",
                 description="Templates: OpenTofu modules published as versions.")
+TEMPLATE_ID = "$response.body#/id"
 
 
 @blp.route("/")
@@ -35,6 +37,16 @@ class TemplateViews(MethodView):
 
     @blp.arguments(TemplateSchema)
     @blp.response(201, TemplateSchema)
+    @blp.doc(responses=links(
+        201,
+        GetTemplate=link("get", "/templates/{template_id}", "The new template.", template_id=TEMPLATE_ID),
+        DeprecateTemplate=link("patch", "/templates/{template_id}", "Deprecate it, or restore it.",
+                               template_id=TEMPLATE_ID),
+        ListTemplateVersions=link("get", "/templates/{template_id}/versions", "Its versions (none yet).",
+                                  template_id=TEMPLATE_ID),
+        RegisterTemplateVersion=link("post", "/templates/{template_id}/versions", "Register its first version.",
+                                     template_id=TEMPLATE_ID),
+    ))
     @blp.alt_response(409, "CONFLICT")
     def post(self, data):
         """Create a template"""
@@ -44,6 +56,13 @@ class TemplateViews(MethodView):
 @blp.route("/<uuid:template_id>")
 class TemplateByIdViews(MethodView):
     @blp.response(200, TemplateSchema)
+    @blp.doc(responses=links(
+        200,
+        ListTemplateVersions=link("get", "/templates/{template_id}/versions", "Its versions.",
+                                  template_id=TEMPLATE_ID),
+        CreateResource=link("post", "/resources/", "A resource from the template's newest version.",
+                            body={"template_id": TEMPLATE_ID}),
+    ))
     @blp.alt_response(404, "NOT_FOUND")
     def get(self, template_id: uuid.UUID):
         """Get a template"""
@@ -73,6 +92,17 @@ class TemplateVersionViews(MethodView):
 
     @blp.arguments(TemplateVersionCreateSchema)
     @blp.response(201, TemplateVersionSchema)
+    @blp.doc(responses=links(
+        201,
+        GetTemplateVersion=link("get", "/templates/{template_id}/versions/{version_id}", "The new version.",
+                                template_id="$response.body#/template_id", version_id="$response.body#/id"),
+        DeprecateTemplateVersion=link("patch", "/templates/{template_id}/versions/{version_id}",
+                                      "Deprecate it, or restore it.", template_id="$response.body#/template_id",
+                                      version_id="$response.body#/id"),
+        CreateResource=link("post", "/resources/", "A resource from this version.",
+                            body={"template_id": "$response.body#/template_id",
+                                  "template_version_id": "$response.body#/id"}),
+    ))
     @blp.alt_response(404, "NOT_FOUND")
     @blp.alt_response(409, "CONFLICT")
     def post(self, data, template_id: uuid.UUID):
@@ -99,3 +129,8 @@ class TemplateVersionByIdViews(MethodView):
         """Deprecate a version, or restore it"""
         return template_service.set_version_deprecated(current_principal(), template_id, version_id,
                                                        data["deprecated"])
+
+
+def register(app, api, sock) -> None:
+    """Add this domain's routes to the app (called by the app factory for every domain)."""
+    api.register_blueprint(blp)

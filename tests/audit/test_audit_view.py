@@ -1,7 +1,9 @@
 """The audit trail: filtered reads for admins and platform engineers, and rows nobody can change."""
 
 import pytest
-from factories import ADMIN, bearer, make_token
+from factories.auth import ADMIN, bearer, make_token
+from factories.resources import make_resource
+from factories.runs import RunFactory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -22,10 +24,27 @@ def test_entries_come_newest_first_and_filter_by_action(client, entries):
     assert all(e["actor"] == "service-account:test-admin" for e in body)
 
 
-def test_members_cannot_read_the_whole_audit_log_but_may_read_one_entitys_trail(client, entries):
-    member = bearer(make_token("member"))
-    assert client.get("/api/v1/audit-logs/", headers=member).status_code == 403
-    assert client.get("/api/v1/audit-logs/?entity_id=some-id", headers=member).status_code == 200
+def test_members_cannot_read_the_whole_audit_log(client, entries):
+    assert client.get("/api/v1/audit-logs/", headers=bearer(make_token("member"))).status_code == 403
+
+
+def test_a_member_reads_the_trail_of_its_own_resource(client, template):
+    member = make_token("member", "trail-reader")
+    resource = make_resource(template, owner="service-account:trail-reader")
+    body = client.get(f"/api/v1/audit-logs/?entity_id={resource.id}", headers=bearer(member)).json
+    assert [e["action"] for e in body] == ["resource.create"]
+
+
+def test_the_trail_of_a_resource_hidden_from_a_member_is_404(client, template):
+    hidden = make_resource(template, owner="user:default/bob")
+    response = client.get(f"/api/v1/audit-logs/?entity_id={hidden.id}", headers=bearer(make_token("member")))
+    assert response.status_code == 404
+
+
+def test_the_trail_of_a_run_of_a_hidden_resource_is_404(client):
+    run = RunFactory(resource__owner="user:default/bob")
+    response = client.get(f"/api/v1/audit-logs/?entity_id={run.id}", headers=bearer(make_token("member")))
+    assert response.status_code == 404
 
 
 def test_the_database_refuses_to_change_or_delete_audit_rows(db_session, entries):

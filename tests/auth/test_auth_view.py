@@ -1,11 +1,13 @@
 """Bearer service-account tokens guard every /api/v1 endpoint except health and the API docs."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
-from factories import bearer, make_token
+from factories.auth import bearer, make_token
 
 from service import crypto, db
+from service.app import create_app
 from service.auth import auth_service
 from service.auth.auth_model import ServiceAccount
 
@@ -72,10 +74,6 @@ def test_a_duplicate_account_name_is_a_conflict(db_session):
 
 
 def test_guest_access_is_off_unless_enabled_and_then_has_its_role(settings, db_session):
-    import dataclasses
-
-    from service.app import create_app
-
     assert create_app(settings, bind_database=False).test_client().get("/api/v1/me").status_code == 401
     guest_app = create_app(dataclasses.replace(settings, guest_role="viewer"), bind_database=False)
     client = guest_app.test_client()

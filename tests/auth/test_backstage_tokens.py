@@ -13,6 +13,9 @@ import pytest
 import responses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from factories.auth import bearer, make_token
+from factories.resources import make_resource
+from factories.templates import TemplateVersionFactory
 
 from service.app import create_app
 
@@ -171,10 +174,8 @@ def test_without_ent_ownership_comes_from_userinfo_once_per_token(backstage_clie
     assert userinfo_calls[0].request.headers["Authorization"] == f"Bearer {token}"
 
 
-def test_a_backstage_user_acts_on_resources_of_their_group_only(backstage_client, tmp_path):
-    from factories import make_resource, make_template, write_module
-
-    template, _ = make_template(write_module(tmp_path / "m"))
+def test_a_backstage_user_acts_on_resources_of_their_group_only(backstage_client):
+    template = TemplateVersionFactory().template
     ours = make_resource(template, name="ours", owner="group:default/team-a")
     theirs = make_resource(template, name="theirs", owner="group:default/team-b")
     headers = {"Authorization": f"Bearer {_token()}"}
@@ -185,8 +186,6 @@ def test_a_backstage_user_acts_on_resources_of_their_group_only(backstage_client
 
 
 def test_users_are_recorded_on_first_sight(backstage_client):
-    from factories import bearer, make_token
-
     newcomer = f"user:default/newcomer-{time.time_ns()}"
     assert _get(backstage_client, _token(_claims(sub=newcomer))).status_code == 200
     users = backstage_client.get("/api/v1/users/?page_size=100", headers=bearer(make_token("admin"))).json

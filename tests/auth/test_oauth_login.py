@@ -3,6 +3,7 @@
 import dataclasses
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 import responses
 
@@ -95,8 +96,6 @@ def test_an_unconfigured_provider_is_404(client):
 
 
 def test_a_forged_session_token_is_401(client):
-    import jwt
-
     forged = jwt.encode({"sub": "user:github/admin", "role": "admin", "iss": "infrakitchen", "iat": 1,
                          "exp": 9999999999}, "not-our-key-" * 3, algorithm="HS256",
                         headers={"typ": "infrakitchen+jwt", "kid": "whatever"})

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from factories import bearer, make_token
+from factories.auth import bearer, make_token
 
 
 def test_me_describes_the_caller(client, db_session):

@@ -5,7 +5,7 @@ import json
 import shutil
 
 import pytest
-from factories import FAILING_TF, GREETER_TF, write_module
+from factories.modules import FAILING_TF, GREETER_TF, write_module
 
 from service.engine.engine_run import EngineJob, run_job
 from service.templates import module_archive

@@ -5,7 +5,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from factories import bearer, make_resource, make_template, make_token, write_module
+from factories.auth import bearer, make_token
+from factories.modules import write_module
+from factories.resources import make_resource
+from factories.templates import make_template
 from sqlalchemy import update
 
 from service import db

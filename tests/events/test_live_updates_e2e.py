@@ -10,7 +10,10 @@ from datetime import timedelta
 
 import pytest
 import requests
-from factories import GREETER_TF, bearer, make_resource, make_template, make_token, write_module
+from factories.auth import bearer, make_token
+from factories.modules import GREETER_TF, write_module
+from factories.resources import make_resource
+from factories.templates import make_template
 from support import Socket, free_port, health_status, wait_for
 
 from service import db

@@ -2,7 +2,8 @@
 
 import pytest
 from cryptography.fernet import Fernet
-from factories import ADMIN, bearer, make_template, make_token, write_module
+from factories.auth import ADMIN, bearer, make_token
+from factories.templates import TemplateVersionFactory
 
 from service import db
 from service.crypto import SecretBox
@@ -48,9 +49,9 @@ def test_members_cannot_create_integrations(client, db_session):
     assert _create(client, bearer(make_token("member"))).status_code == 403
 
 
-def test_a_member_may_attach_only_what_was_granted(client, admin, tmp_path):
+def test_a_member_may_attach_only_what_was_granted(client, admin):
     integration = _create(client, admin).json
-    template, _ = make_template(write_module(tmp_path / "m"))
+    template = TemplateVersionFactory().template
     member = bearer(make_token("member", "dev"))
     body = {"name": "web", "template_id": str(template.id), "variables": {"name": "x"},
             "integration_ids": [integration["id"]]}

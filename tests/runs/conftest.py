@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from celery_tasks.celery_app import publisher
 from service import messaging
 from service.app import create_app
 from service.config import load_settings
@@ -20,6 +21,4 @@ def isolated(app, base_env, committed_db, live_server):
     with celery.connection_for_write() as connection:
         connection.default_channel.queue_delete(env["RUN_QUEUE"])
     # create_app installed its publisher; give the session's app its own back.
-    from celery_tasks.celery_app import publisher
-
     messaging.set_publisher(publisher(app.extensions["infrakitchen_celery"]))

@@ -2,56 +2,32 @@
 
 import dataclasses
 import json
-import textwrap
 
 import pytest
-from factories import GREETER_TF, bearer, make_token, write_module
-from support import wait_for
+from factories.auth import make_token
+from factories.modules import SLEEPY_TF, sleepy_variables
+from support import Api, wait_for
 
 from service.runs import run_sweeper
 
 pytestmark = pytest.mark.e2e
 
-SLOW_TF = textwrap.dedent('''
-    variable "name" {
-      type = string
-    }
-    resource "terraform_data" "slow" {
-      provisioner "local-exec" {
-        command = "echo starting; sleep 60"
-      }
-    }
-''')
-
-
 @pytest.fixture
 def api(app, committed_db, worker_process):
-    client = app.test_client()
-    admin = bearer(make_token("admin", "control-admin"))
-
-    def call(method, path, json=None):
-        response = getattr(client, method)(f"/api/v1{path}", json=json, headers=admin)
-        assert response.status_code < 300, response.json
-        return response.json
-
-    return call
+    return Api(app.test_client(), make_token("admin", "control-admin"))
 
 
-def _resource(api, tmp_path, main_tf, name):
-    template = api("post", "/templates/", {"name": name})
-    api("post", f"/templates/{template['id']}/versions",
-        {"version": "1", "source": {"url": str(write_module(tmp_path / name, main_tf))}})
-    return api("post", "/resources/", {"name": name, "template_id": template["id"], "variables": {"name": "p"}})
+def _greeter(api, tmp_path, name):
+    return api.resource(api.template(tmp_path, name), name, {"name": "p"})
 
 
-def _finished(api, run_id):
-    return wait_for(lambda: (r := api("get", f"/runs/{run_id}"))["status"] not in ("queued", "running") and r,
-                    timeout=60, what=f"run {run_id} to finish")
+def _sleepy(api, tmp_path, name):
+    return api.resource(api.template(tmp_path, name, SLEEPY_TF), name, sleepy_variables(tmp_path, 60))
 
 
 def test_a_plan_reports_what_would_change_and_changes_nothing(api, tmp_path):
-    resource = _resource(api, tmp_path, GREETER_TF, "planned")
-    run = _finished(api, api("post", f"/resources/{resource['id']}/plan")["id"])
+    resource = _greeter(api, tmp_path, "planned")
+    run = api.finished_run(api("post", f"/resources/{resource['id']}/plan")["id"])
     assert run["status"] == "succeeded"
     summary = run["plan_summary"]
     assert (summary["add"], summary["change"], summary["destroy"], summary["has_changes"]) == (1, 0, 0, True)
@@ -62,41 +38,41 @@ def test_a_plan_reports_what_would_change_and_changes_nothing(api, tmp_path):
 
 def _running(api, resource):
     run = api("post", f"/resources/{resource['id']}/provision")
-    wait_for(lambda: any("starting" in line for line in api("get", f"/runs/{run['id']}/logs")["lines"]),
+    wait_for(lambda: any("started" in line for line in api("get", f"/runs/{run['id']}/logs")["lines"]),
              timeout=60, what="the slow apply to start")
     return run
 
 
 def test_cancelling_a_running_apply_interrupts_it_and_reports_truthfully(api, tmp_path):
-    resource = _resource(api, tmp_path, SLOW_TF, "slow")
+    resource = _sleepy(api, tmp_path, "slow")
     run = _running(api, resource)
     api("post", f"/runs/{run['id']}/cancel")
-    finished = _finished(api, run["id"])
+    finished = api.finished_run(run["id"])
     assert finished["status"] == "cancelled"
     assert finished["error"] == "cancelled by service-account:control-admin"
     assert api("get", f"/resources/{resource['id']}")["status"] == "error"
 
 
 def test_force_cancel_kills_at_once(api, tmp_path):
-    resource = _resource(api, tmp_path, SLOW_TF, "forced")
+    resource = _sleepy(api, tmp_path, "forced")
     run = _running(api, resource)
     api("post", f"/runs/{run['id']}/cancel", {"force": True})
-    assert _finished(api, run["id"])["status"] == "cancelled"
+    assert api.finished_run(run["id"])["status"] == "cancelled"
     # Nothing stuck: the killed engine's state lock is gone and the resource takes another run.
     assert api("get", f"/resources/{resource['id']}/state/lock-status") == {"locked": False}
-    assert _finished(api, api("post", f"/resources/{resource['id']}/plan")["id"])["status"] == "succeeded"
+    assert api.finished_run(api("post", f"/resources/{resource['id']}/plan")["id"])["status"] == "succeeded"
 
 
 def _provisioned(api, tmp_path, name):
-    resource = _resource(api, tmp_path, GREETER_TF, name)
-    _finished(api, api("post", f"/resources/{resource['id']}/provision")["id"])
+    resource = _greeter(api, tmp_path, name)
+    api.finished_run(api("post", f"/resources/{resource['id']}/provision")["id"])
     return resource
 
 
 def _check_drift(settings, api, resource):
     assert run_sweeper.schedule_drift_checks(settings) == 1
     runs = api("get", f"/resources/{resource['id']}/runs?kind=drift_check")
-    return _finished(api, runs[0]["id"])
+    return api.finished_run(runs[0]["id"])
 
 
 def test_a_drift_check_without_changes_leaves_the_resource_done(api, settings, tmp_path):
@@ -107,9 +83,9 @@ def test_a_drift_check_without_changes_leaves_the_resource_done(api, settings, t
     assert run_sweeper.schedule_drift_checks(dataclasses.replace(settings, drift_check_interval_seconds=3600)) == 0
 
 
-def test_state_changed_behind_the_platforms_back_is_reported_as_drift(api, app, settings, tmp_path):
+def test_state_changed_behind_the_platforms_back_is_reported_as_drift(api, settings, tmp_path):
     resource = _provisioned(api, tmp_path, "drifty")
-    client, admin = app.test_client(), bearer(make_token("admin", "hand-editor"))
+    client, admin = api.client, api.headers
     state = json.loads(client.get(f"/api/v1/resources/{resource['id']}/state", headers=admin).data)
     attributes = state["resources"][0]["instances"][0]["attributes"]
     attributes["input"]["value"] = attributes["output"]["value"] = "changed by hand"

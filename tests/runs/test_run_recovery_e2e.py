@@ -9,29 +9,17 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 
 import pytest
-from factories import GREETER_TF, bearer, make_token, write_module
-from support import wait_for
+from factories.auth import bearer, make_token
+from factories.modules import SLEEPY_TF, sleepy_variables
+from support import Api, wait_for
 
 from service.app import create_app
 from service.config import load_settings
 
 pytestmark = pytest.mark.e2e
-
-SLEEPY_TF = textwrap.dedent('''
-    variable "seconds_file" {
-      type = string
-    }
-    resource "terraform_data" "sleepy" {
-      provisioner "local-exec" {
-        command = "echo started; sleep $(cat ${var.seconds_file})"
-      }
-    }
-''')
-
 
 def _worker(env, *flags):
     return subprocess.Popen([sys.executable, "-m", "service.cli", "worker", *flags], env={**os.environ, **env},
@@ -47,29 +35,11 @@ def _stop(process):
         process.wait()
 
 
-def _api(client, token):
-    def call(method, path, json=None):
-        response = getattr(client, method)(f"/api/v1{path}", json=json, headers=bearer(token))
-        assert response.status_code < 300, response.json
-        return response.json
-    return call
-
-
-def _template(api, tmp_path, name, main_tf=GREETER_TF):
-    template = api("post", "/templates/", {"name": name})
-    api("post", f"/templates/{template['id']}/versions",
-        {"version": "1", "source": {"url": str(write_module(tmp_path / name, main_tf))}})
-    return template
-
-
 def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated, tmp_path):
     env, client = isolated
-    api = _api(client, make_token("admin", "recovery-admin"))
-    seconds = tmp_path / "seconds"
-    seconds.write_text("60")
-    template = _template(api, tmp_path, "sleepy", SLEEPY_TF)
-    resource = api("post", "/resources/", {"name": "sleepy", "template_id": template["id"],
-                                           "variables": {"seconds_file": str(seconds)}})
+    api = Api(client, make_token("admin", "recovery-admin"))
+    variables = sleepy_variables(tmp_path, 60)
+    resource = api.resource(api.template(tmp_path, "sleepy", SLEEPY_TF), "sleepy", variables)
 
     doomed = _worker(env)
     try:
@@ -90,7 +60,7 @@ def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated
         assert api("get", f"/resources/{resource['id']}")["status"] == "error"
         assert api("get", f"/resources/{resource['id']}/state/lock-status") == {"locked": False}
 
-        seconds.write_text("0")
+        sleepy_variables(tmp_path, 0)
         again = api("post", f"/resources/{resource['id']}/provision")
         wait_for(lambda: api("get", f"/runs/{again['id']}")["status"] == "succeeded", timeout=60,
                  what="a new provision to succeed")
@@ -104,8 +74,8 @@ def test_runs_requested_while_the_broker_is_unreachable_all_complete_later(isola
     # The API sees no broker (nothing listens on port 1), as during a RabbitMQ outage.
     unreachable = create_app(load_settings({**env, "BROKER_URL": "amqp://guest:guest@127.0.0.1:1//"}),
                              bind_database=False)
-    api = _api(unreachable.test_client(), make_token("admin", "outage-admin"))
-    template = _template(api, tmp_path, "greeter")
+    api = Api(unreachable.test_client(), make_token("admin", "outage-admin"))
+    template = api.template(tmp_path, "greeter")
     runs = []
     for i in range(3):
         resource = api("post", "/resources/", {"name": f"r{i}", "template_id": template["id"],
@@ -137,8 +107,8 @@ def rabbitmq_stopped():
 def test_provisions_requested_while_rabbitmq_is_stopped_complete_after_it_starts(isolated, rabbitmq_stopped,
                                                                                  tmp_path):
     env, client = isolated
-    api = _api(client, make_token("admin", "restart-admin"))
-    template = _template(api, tmp_path, "greeter")
+    api = Api(client, make_token("admin", "restart-admin"))
+    template = api.template(tmp_path, "greeter")
     runs = []
     for i in range(3):
         resource = api("post", "/resources/", {"name": f"r{i}", "template_id": template["id"],
@@ -157,8 +127,8 @@ def test_provisions_requested_while_rabbitmq_is_stopped_complete_after_it_starts
 
 def test_when_runs_back_up_applies_go_before_plans(isolated, tmp_path):
     env, client = isolated
-    api = _api(client, make_token("admin", "busy-admin"))
-    template = _template(api, tmp_path, "greeter")
+    api = Api(client, make_token("admin", "busy-admin"))
+    template = api.template(tmp_path, "greeter")
     resources = [api("post", "/resources/", {"name": f"q{i}", "template_id": template["id"],
                                              "variables": {"name": str(i)}}) for i in range(3)]
     # No worker yet: two plans wait in the queue, then an apply is asked for.
@@ -179,8 +149,8 @@ def test_when_runs_back_up_applies_go_before_plans(isolated, tmp_path):
 def test_two_concurrent_provision_requests_make_exactly_one_run(isolated, tmp_path):
     _, client = isolated
     token = make_token("admin", "racer")
-    api = _api(client, token)
-    template = _template(api, tmp_path, "greeter")
+    api = Api(client, token)
+    template = api.template(tmp_path, "greeter")
     resource = api("post", "/resources/", {"name": "race", "template_id": template["id"], "variables": {"name": "r"}})
     barrier, statuses = threading.Barrier(2), []
 
@@ -199,12 +169,8 @@ def test_two_concurrent_provision_requests_make_exactly_one_run(isolated, tmp_pa
 
 def test_a_run_past_its_timeout_fails_with_the_reason(isolated, tmp_path):
     env, client = isolated
-    api = _api(client, make_token("admin", "patient-admin"))
-    seconds = tmp_path / "seconds"
-    seconds.write_text("60")
-    template = _template(api, tmp_path, "sleepy", SLEEPY_TF)
-    resource = api("post", "/resources/", {"name": "slow", "template_id": template["id"],
-                                           "variables": {"seconds_file": str(seconds)}})
+    api = Api(client, make_token("admin", "patient-admin"))
+    resource = api.resource(api.template(tmp_path, "sleepy", SLEEPY_TF), "slow", sleepy_variables(tmp_path, 60))
     worker = _worker({**env, "APPLY_TIMEOUT_SECONDS": "5"})
     try:
         run = api("post", f"/resources/{resource['id']}/provision")

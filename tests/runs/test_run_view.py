@@ -1,16 +1,20 @@
 """Runs and their logs through the API, with runs made by the real service (no worker needed here)."""
 
 import pytest
-from factories import ADMIN, bearer, make_resource, make_template, make_token, write_module
+from factories.auth import ADMIN, bearer, make_token
+from factories.resources import make_resource
+from factories.templates import TemplateVersionFactory
 
 from service import db
+from service.auth.principal import SYSTEM
+from service.resources.resource_model import Resource
 from service.runs import run_crud, run_service
 from service.runs.run_model import RunKind
 
 
 @pytest.fixture
-def run(db_session, tmp_path):
-    template, _ = make_template(write_module(tmp_path / "m"))
+def run(db_session):
+    template = TemplateVersionFactory().template
     resource = make_resource(template)
     return run_service.create_run(ADMIN, resource.id, RunKind.PROVISION)
 
@@ -58,10 +62,8 @@ def test_cancelling_a_queued_run_puts_the_resource_back(client, admin, run):
     assert (resource["state"], resource["status"]) == ("provision", "ready")
 
 
-def test_cancelling_a_queued_destroy_restores_the_provisioned_state(client, admin, db_session, tmp_path):
-    from service.resources.resource_model import Resource
-
-    template, _ = make_template(write_module(tmp_path / "d"), name="d")
+def test_cancelling_a_queued_destroy_restores_the_provisioned_state(client, admin, db_session):
+    template = TemplateVersionFactory(template__name="d").template
     resource = make_resource(template, name="d")
     row = db.session.get(Resource, resource.id)
     row.state, row.status = "provisioned", "done"  # as a finished provision run leaves it
@@ -85,8 +87,8 @@ def test_only_admins_may_force_cancel(client, run):
     assert client.post(f"/api/v1/runs/{run.id}/cancel", headers=bearer(make_token("viewer"))).status_code == 403
 
 
-def test_a_plan_leaves_the_resource_as_it_was_and_blocks_a_second_run(client, admin, db_session, tmp_path):
-    template, _ = make_template(write_module(tmp_path / "p"), name="p")
+def test_a_plan_leaves_the_resource_as_it_was_and_blocks_a_second_run(client, admin, db_session):
+    template = TemplateVersionFactory(template__name="p").template
     resource = make_resource(template, name="p")
     response = client.post(f"/api/v1/resources/{resource.id}/plan", headers=admin)
     assert (response.status_code, response.json["kind"]) == (202, "plan")
@@ -95,11 +97,8 @@ def test_a_plan_leaves_the_resource_as_it_was_and_blocks_a_second_run(client, ad
     assert client.post(f"/api/v1/resources/{resource.id}/provision", headers=admin).status_code == 409
 
 
-def test_a_persons_run_supersedes_a_queued_drift_check(client, admin, db_session, tmp_path):
-    from service.auth.principal import SYSTEM
-    from service.resources.resource_model import Resource
-
-    template, _ = make_template(write_module(tmp_path / "dr"), name="dr")
+def test_a_persons_run_supersedes_a_queued_drift_check(client, admin, db_session):
+    template = TemplateVersionFactory(template__name="dr").template
     resource = make_resource(template, name="dr")
     row = db.session.get(Resource, resource.id)
     row.state, row.status = "provisioned", "done"

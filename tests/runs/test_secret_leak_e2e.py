@@ -8,7 +8,8 @@ import sys
 import textwrap
 
 import pytest
-from factories import bearer, make_token, write_module
+from factories.auth import bearer, make_token
+from factories.modules import write_module
 from support import wait_for
 
 pytestmark = pytest.mark.e2e

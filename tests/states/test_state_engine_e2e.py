@@ -7,7 +7,10 @@ import sys
 
 import pytest
 import requests
-from factories import ADMIN, make_resource, make_template, make_token, write_module
+from factories.auth import ADMIN, make_token
+from factories.modules import write_module
+from factories.resources import make_resource
+from factories.templates import make_template
 from support import wait_for
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,9 @@ import hashlib
 import json
 
 import pytest
-from factories import bearer, make_resource, make_template, make_token, write_module
+from factories.auth import bearer, make_token
+from factories.resources import make_resource
+from factories.templates import TemplateVersionFactory
 
 from service.app import create_app
 
@@ -24,8 +26,8 @@ def admin(db_session):
 
 
 @pytest.fixture
-def url(db_session, tmp_path):
-    template, _ = make_template(write_module(tmp_path / "m"))
+def url(db_session):
+    template = TemplateVersionFactory().template
     return f"/api/v1/resources/{make_resource(template).id}/state"
 
 
@@ -78,8 +80,8 @@ def test_gitlab_style_post_and_delete_lock(client, admin, url):
     assert client.get(f"{url}/lock-status", headers=admin).json == {"locked": False}
 
 
-def test_force_unlock_is_for_admins_and_audited(client, admin, tmp_path):
-    template, _ = make_template(write_module(tmp_path / "owned"), name="owned")
+def test_force_unlock_is_for_admins_and_audited(client, admin):
+    template = TemplateVersionFactory(template__name="owned").template
     url = f"/api/v1/resources/{make_resource(template, owner='service-account:test-member').id}/state"
     member = basic(make_token("member"))
     client.open(f"{url}/lock", method="LOCK", json=LOCK, headers=member)
@@ -119,9 +121,9 @@ def test_state_of_an_unknown_resource_is_404(client, admin):
     assert client.get("/api/v1/resources/7d3c9b8a-0000-4000-8000-000000000000/state", headers=admin).status_code == 404
 
 
-def test_a_state_over_the_limit_is_413(settings, db_session, tmp_path):
+def test_a_state_over_the_limit_is_413(settings, db_session):
     small = create_app(dataclasses.replace(settings, max_state_bytes=2048), bind_database=False)
-    template, _ = make_template(write_module(tmp_path / "m"))
+    template = TemplateVersionFactory().template
     url = f"/api/v1/resources/{make_resource(template).id}/state"
     response = small.test_client().post(url, data=_state(padding="x" * 4096), headers=basic(make_token("admin")))
     assert response.status_code == 413

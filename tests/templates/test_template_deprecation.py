@@ -1,7 +1,8 @@
 """Deprecated templates and versions: shown, marked, never picked for new resources; existing ones keep working."""
 
 import pytest
-from factories import bearer, make_token, write_module
+from factories.auth import bearer, make_token
+from factories.modules import write_module
 
 
 @pytest.fixture

@@ -3,7 +3,12 @@
 import json
 
 import pytest
-from factories import FAILING_TF, GREETER_TF, git, git_repo_with_module, write_module
+from factories.auth import ADMIN
+from factories.modules import FAILING_TF, GREETER_TF, git, git_repo_with_module, write_module
+
+from service.templates import template_service
+from service.templates.module_source import ModuleSource
+from service.templates.template_service import InvalidModule, SourceLimits
 
 
 def _template(client, admin, name="greeter", **extra):
@@ -142,12 +147,6 @@ def test_a_page_far_past_the_end_is_empty_not_an_error(client, admin):
 
 
 def test_local_sources_can_be_switched_off(db_session, tmp_path):
-    from factories import ADMIN
-
-    from service.templates import template_service
-    from service.templates.module_source import ModuleSource
-    from service.templates.template_service import InvalidModule, SourceLimits
-
     template = template_service.create_template(ADMIN, "remote-only")
     with pytest.raises(InvalidModule, match="ALLOW_LOCAL_SOURCES"):
         template_service.create_version(ADMIN, template.id, "1", ModuleSource(url=str(write_module(tmp_path / "m"))),

@@ -1,19 +1,8 @@
-"""Building blocks for tests: actors, module directories and git repositories, templates, resources."""
+"""OpenTofu modules for tests (built-in providers only, so runs work offline) and git repositories holding them."""
 
 import subprocess
 import textwrap
 from pathlib import Path
-
-from service.auth import auth_service
-from service.auth.principal import Principal
-from service.resources import resource_service
-from service.templates import template_service
-from service.templates.module_source import ModuleSource
-from service.templates.template_service import SourceLimits
-
-ADMIN = Principal(subject="service-account:test-admin", kind="service_account", role="admin")
-MEMBER = Principal(subject="service-account:test-member", kind="service_account", role="member")
-VIEWER = Principal(subject="service-account:test-viewer", kind="service_account", role="viewer")
 
 GREETER_TF = textwrap.dedent('''
     variable "name" {
@@ -58,6 +47,27 @@ FAILING_TF = textwrap.dedent('''
 ''')
 
 
+# Sleeps as long as the file `seconds_file` says when it is applied (read at apply time, so a test can shorten
+# the next run), after printing "started"; for cancels, timeouts and lost workers.
+SLEEPY_TF = textwrap.dedent('''
+    variable "seconds_file" {
+      type = string
+    }
+    resource "terraform_data" "sleepy" {
+      provisioner "local-exec" {
+        command = "echo started; sleep $(cat ${var.seconds_file})"
+      }
+    }
+''')
+
+
+def sleepy_variables(directory: Path, seconds: int) -> dict:
+    """The variables of a SLEEPY_TF resource whose apply sleeps `seconds` (rewrite the file to change that)."""
+    seconds_file = directory / "seconds"
+    seconds_file.write_text(str(seconds))
+    return {"seconds_file": str(seconds_file)}
+
+
 def write_module(directory: Path, main_tf: str = GREETER_TF) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "main.tf").write_text(main_tf)
@@ -81,29 +91,3 @@ def git_repo_with_module(root: Path, main_tf: str = GREETER_TF, subdir: str = "m
     git(root, "commit", "-q", "-m", "module")
     git(root, "tag", tag)
     return root
-
-
-def make_template(module_dir: Path, name: str = "greeter", version: str = "1.0.0", requires_approval=False,
-                  actor: Principal = ADMIN):
-    template = template_service.create_template(actor, name, "test template", requires_approval)
-    template_version = template_service.create_version(
-        actor, template.id, version, ModuleSource(url=str(module_dir)), SourceLimits(10 * 1024 * 1024, True)
-    )
-    return template, template_version
-
-
-def make_resource(template, name: str = "res", variables: dict | None = None, entity_ref=None,
-                  actor: Principal = ADMIN, owner: str | None = None):
-    return resource_service.create_resource(
-        actor, name, template.id, variables if variables is not None else {"name": "world"}, entity_ref=entity_ref,
-        owner=owner,
-    )
-
-
-def make_token(role: str = "admin", name: str | None = None) -> str:
-    _, token = auth_service.create_service_account(name or f"test-{role}", role)
-    return token
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
