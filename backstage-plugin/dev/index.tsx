@@ -1,9 +1,8 @@
 import type { ReactNode } from 'react';
-import { useMemo } from 'react';
+import { useState } from 'react';
 import { Grid } from '@material-ui/core';
 import { createDevApp } from '@backstage/dev-utils';
-import { ApiProvider } from '@backstage/core-app-api';
-import { useApiHolder, type ApiHolder } from '@backstage/core-plugin-api';
+import { TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { Entity } from '@backstage/catalog-model';
 import {
@@ -11,6 +10,7 @@ import {
   EntityInfraKitchenContent,
   InfraKitchenPage,
   infraKitchenApiRef,
+  infraKitchenLiveApiRef,
   infraKitchenPlugin,
 } from '../src';
 import { FakeInfraKitchenApi } from '../src/__fixtures__/FakeInfraKitchenApi';
@@ -38,14 +38,22 @@ function EntityPage() {
   );
 }
 
-/** Swaps in the in-memory service (fixtures) for the pages below it; other APIs stay the app's. */
+/**
+ * Swaps in the in-memory service (fixtures) and its live stream for the pages below it; every other API
+ * stays the app's (TestApiProvider falls back to the enclosing ApiProvider).
+ */
 function WithFakeService(props: { children: ReactNode }) {
-  const parent = useApiHolder();
-  const holder = useMemo<ApiHolder>(() => {
-    const fake = new FakeInfraKitchenApi();
-    return { get: ref => (ref.id === infraKitchenApiRef.id ? (fake as any) : parent.get(ref)) };
-  }, [parent]);
-  return <ApiProvider apis={holder}>{props.children}</ApiProvider>;
+  const [fake] = useState(() => new FakeInfraKitchenApi());
+  return (
+    <TestApiProvider
+      apis={[
+        [infraKitchenApiRef, fake],
+        [infraKitchenLiveApiRef, fake.live],
+      ]}
+    >
+      {props.children}
+    </TestApiProvider>
+  );
 }
 
 createDevApp()

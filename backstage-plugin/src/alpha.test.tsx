@@ -1,15 +1,19 @@
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import infraKitchenPlugin from './alpha';
-import { infraKitchenApiRef } from './api';
+import { infraKitchenApiRef, infraKitchenLiveApiRef } from './api';
 import { FakeInfraKitchenApi } from './__fixtures__/FakeInfraKitchenApi';
 import { fixtureResource } from './__fixtures__';
 
 describe('new frontend system', () => {
   it('mounts the page at /infrakitchen with the plugin’s own extensions', async () => {
+    const api = new FakeInfraKitchenApi();
     renderTestApp({
       features: [infraKitchenPlugin],
-      apis: [[infraKitchenApiRef, new FakeInfraKitchenApi()]],
+      apis: [
+        [infraKitchenApiRef, api],
+        [infraKitchenLiveApiRef, api.live],
+      ],
       initialRouteEntries: ['/infrakitchen'],
     });
     expect(await screen.findByRole('button', { name: fixtureResource.name })).toBeInTheDocument();

@@ -6,13 +6,19 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { compatWrapper, convertLegacyRouteRef } from '@backstage/core-compat-api';
-import { infraKitchenApiFactory } from './plugin';
+import { infraKitchenApiFactory, infraKitchenLiveApiFactory } from './plugin';
 import { isInfraKitchenAvailable } from './entityRef';
 import { rootRouteRef } from './routes';
 
-/** The InfraKitchen client (same factory as the legacy plugin's). */
+/** The InfraKitchen REST client (same factory as the legacy plugin's). */
 export const infraKitchenApi = ApiBlueprint.make({
   params: defineParams => defineParams(infraKitchenApiFactory),
+});
+
+/** The live connection to the service's events (same factory as the legacy plugin's). */
+export const infraKitchenLiveApi = ApiBlueprint.make({
+  name: 'live',
+  params: defineParams => defineParams(infraKitchenLiveApiFactory),
 });
 
 /** The "Infrastructure" tab on components, systems and resources. */
@@ -55,6 +61,12 @@ export const infraKitchenPage = PageBlueprint.make({
 /** InfraKitchen for the new frontend system: `import infraKitchenPlugin from '<package>/alpha'`. */
 export default createFrontendPlugin({
   pluginId: 'infrakitchen',
-  extensions: [infraKitchenApi, infraKitchenEntityContent, infraKitchenEntityCard, infraKitchenPage],
+  extensions: [
+    infraKitchenApi,
+    infraKitchenLiveApi,
+    infraKitchenEntityContent,
+    infraKitchenEntityCard,
+    infraKitchenPage,
+  ],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
 });

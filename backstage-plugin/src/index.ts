@@ -5,6 +5,7 @@
 export {
   infraKitchenPlugin,
   infraKitchenApiFactory,
+  infraKitchenLiveApiFactory,
   InfraKitchenPage,
   EntityInfraKitchenContent,
   EntityInfraKitchenCard,
@@ -17,9 +18,17 @@ export {
 export {
   infraKitchenApiRef,
   InfraKitchenClient,
+  infraKitchenLiveApiRef,
+  InfraKitchenLiveClient,
   InfraKitchenError,
   isInfraKitchenError,
 } from './api';
-export type { InfraKitchenApi, InfraKitchenClientOptions, ListResourcesOptions } from './api';
+export type {
+  InfraKitchenApi,
+  InfraKitchenClientOptions,
+  InfraKitchenLiveApi,
+  InfraKitchenLiveClientOptions,
+  ListResourcesOptions,
+} from './api';
 export type * from './api/types';
 export type { LiveStatus, LiveHandlers } from './live/types';

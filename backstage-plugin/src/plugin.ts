@@ -8,23 +8,41 @@ import {
   fetchApiRef,
   identityApiRef,
 } from '@backstage/core-plugin-api';
-import { InfraKitchenClient, infraKitchenApiRef } from './api';
+import {
+  InfraKitchenClient,
+  InfraKitchenLiveClient,
+  infraKitchenApiRef,
+  infraKitchenLiveApiRef,
+} from './api';
 import { rootRouteRef } from './routes';
 
-/** The client factory both frontend systems use. */
+/** The REST client factory both frontend systems use. */
 export const infraKitchenApiFactory = createApiFactory({
   api: infraKitchenApiRef,
   deps: {
     discoveryApi: discoveryApiRef,
     fetchApi: fetchApiRef,
     configApi: configApiRef,
-    identityApi: identityApiRef,
   },
-  factory: ({ discoveryApi, fetchApi, configApi, identityApi }) =>
+  factory: ({ discoveryApi, fetchApi, configApi }) =>
     new InfraKitchenClient({
       discoveryApi,
       fetchApi,
       proxyPath: configApi.getOptionalString('infrakitchen.proxyPath'),
+    }),
+});
+
+/** The live connection's factory (both frontend systems): it long-polls through the REST client. */
+export const infraKitchenLiveApiFactory = createApiFactory({
+  api: infraKitchenLiveApiRef,
+  deps: {
+    infraKitchenApi: infraKitchenApiRef,
+    configApi: configApiRef,
+    identityApi: identityApiRef,
+  },
+  factory: ({ infraKitchenApi, configApi, identityApi }) =>
+    new InfraKitchenLiveClient({
+      infraKitchenApi,
       websocketUrl: configApi.getOptionalString('infrakitchen.websocketUrl'),
       getToken: async () => (await identityApi.getCredentials()).token,
     }),
@@ -32,7 +50,7 @@ export const infraKitchenApiFactory = createApiFactory({
 
 export const infraKitchenPlugin = createPlugin({
   id: 'infrakitchen',
-  apis: [infraKitchenApiFactory],
+  apis: [infraKitchenApiFactory, infraKitchenLiveApiFactory],
   routes: { root: rootRouteRef },
 });
 

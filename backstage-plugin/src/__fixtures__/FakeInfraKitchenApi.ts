@@ -1,4 +1,9 @@
-import type { InfraKitchenApi, ListResourcesOptions, ResourceCommand } from '../api';
+import type {
+  InfraKitchenApi,
+  InfraKitchenLiveApi,
+  ListResourcesOptions,
+  ResourceCommand,
+} from '../api';
 import { InfraKitchenError } from '../api/InfraKitchenError';
 import type {
   AuditEntry,
@@ -30,11 +35,45 @@ interface Subscriber {
   handlers: LiveHandlers;
 }
 
+/** The live stream of the in-memory InfraKitchen: always `live`, events pushed with `emit`. */
+export class FakeInfraKitchenLiveApi implements InfraKitchenLiveApi {
+  /** The id of the newest event emitted (what `GET /events/` answers as `last_id`). */
+  lastId = 0;
+  private subscribers = new Set<Subscriber>();
+
+  /** Pushes an event to every subscriber whose topic it matches. */
+  emit(event: Omit<LiveEvent, 'id' | 'at'>) {
+    const full: LiveEvent = { ...event, id: ++this.lastId, at: new Date().toISOString() };
+    for (const s of this.subscribers) {
+      const t = s.topic;
+      const match =
+        'all' in t ||
+        ('resourceId' in t && t.resourceId === full.resource_id) ||
+        ('entityRef' in t && t.entityRef === full.entity_ref) ||
+        ('runId' in t && t.runId === full.run_id);
+      if (match) s.handlers.onEvent(full);
+    }
+  }
+
+  subscribe(topic: LiveTopic, handlers: LiveHandlers): () => void {
+    const subscriber = { topic, handlers };
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  liveStatus(listener: (status: LiveStatus) => void): () => void {
+    listener('live');
+    return () => {};
+  }
+}
+
 /**
  * An in-memory InfraKitchen for component tests and the offline dev app: state seeded from recorded
- * fixtures, live events pushed with `emit`, failures injected with `failNext`.
+ * fixtures, failures injected with `failNext`; its live stream is `live` (events pushed with `emit`).
+ * Provide both: `[infraKitchenApiRef, api]` and `[infraKitchenLiveApiRef, api.live]`.
  */
 export class FakeInfraKitchenApi implements InfraKitchenApi {
+  readonly live = new FakeInfraKitchenLiveApi();
   resources: Resource[] = [fixtureResource];
   actions: Record<string, ResourceAction[]> = { [fixtureResource.id]: ['provision', 'plan', 'destroy'] };
   runs: Run[] = [...fixtureRuns];
@@ -49,8 +88,6 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
   /** Every REST call, by method name (to check which requests a view makes). */
   calls: string[] = [];
   private failures = new Map<string, InfraKitchenError>();
-  private subscribers = new Set<Subscriber>();
-  private eventId = 0;
 
   /** The next call of `method` fails with this status (and body fields). */
   failNext(method: keyof InfraKitchenApi, statusCode: number, extra: Partial<InfraKitchenError> = {}) {
@@ -60,18 +97,9 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
     );
   }
 
-  /** Pushes an event to every subscriber whose topic it matches. */
+  /** Pushes an event to the subscribers of `live` whose topic it matches. */
   emit(event: Omit<LiveEvent, 'id' | 'at'>) {
-    const full: LiveEvent = { ...event, id: ++this.eventId, at: new Date().toISOString() };
-    for (const s of this.subscribers) {
-      const t = s.topic;
-      const match =
-        'all' in t ||
-        ('resourceId' in t && t.resourceId === full.resource_id) ||
-        ('entityRef' in t && t.entityRef === full.entity_ref) ||
-        ('runId' in t && t.runId === full.run_id);
-      if (match) s.handlers.onEvent(full);
-    }
+    this.live.emit(event);
   }
 
   private check(method: keyof InfraKitchenApi) {
@@ -206,15 +234,6 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
     return { subject: 'user:default/alice', kind: 'backstage_user', role: 'member', ownership: [] };
   }
   async listEvents(): Promise<EventsPage> {
-    return { events: [], last_id: this.eventId, reset: false };
-  }
-  subscribe(topic: LiveTopic, handlers: LiveHandlers): () => void {
-    const subscriber = { topic, handlers };
-    this.subscribers.add(subscriber);
-    return () => this.subscribers.delete(subscriber);
-  }
-  liveStatus(listener: (status: LiveStatus) => void): () => void {
-    listener('live');
-    return () => {};
+    return { events: [], last_id: this.live.lastId, reset: false };
   }
 }

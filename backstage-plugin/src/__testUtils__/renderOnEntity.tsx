@@ -2,7 +2,7 @@ import type { ReactElement } from 'react';
 import type { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { infraKitchenApiRef } from '../api';
+import { infraKitchenApiRef, infraKitchenLiveApiRef } from '../api';
 import type { FakeInfraKitchenApi } from '../__fixtures__/FakeInfraKitchenApi';
 
 /** The catalog entity the recorded demo resource belongs to (`component:default/demo`). */
@@ -12,10 +12,10 @@ export const demoEntity: Entity = {
   metadata: { name: 'demo' },
 };
 
-/** Renders an entity-page element for `entity`, talking to `api`. */
+/** Renders an entity-page element for `entity`, talking to `api` (and its live stream, `api.live`). */
 export function renderOnEntity(element: ReactElement, api: FakeInfraKitchenApi, entity: Entity = demoEntity) {
   return renderInTestApp(
-    <TestApiProvider apis={[[infraKitchenApiRef, api]]}>
+    <TestApiProvider apis={[[infraKitchenApiRef, api], [infraKitchenLiveApiRef, api.live]]}>
       <EntityProvider entity={entity}>{element}</EntityProvider>
     </TestApiProvider>,
   );

@@ -16,7 +16,6 @@ import type {
   Template,
   TemplateVersion,
 } from './types';
-import type { LiveHandlers, LiveStatus } from '../live/types';
 
 export interface ListResourcesOptions {
   entityRef?: string;
@@ -31,7 +30,7 @@ export interface ListResourcesOptions {
 /** The actions that queue a run or change the resource; `cancel` acts on a run. */
 export type ResourceCommand = Exclude<ResourceAction, 'cancel' | 'delete'>;
 
-/** Calls to the InfraKitchen service, plus its live event stream. */
+/** REST calls to the InfraKitchen service (its live event stream is InfraKitchenLiveApi). */
 export interface InfraKitchenApi {
   listResources(options: ListResourcesOptions): Promise<Page<Resource>>;
   getResource(options: { resourceId: string }): Promise<Resource>;
@@ -61,17 +60,13 @@ export interface InfraKitchenApi {
   }): Promise<Page<TemplateVersion>>;
   listAuditLogs(options: { entityId: string; pageSize?: number }): Promise<Page<AuditEntry>>;
   getMe(options?: {}): Promise<Me>;
-  /** Long-poll fallback of the live stream (`GET /events`). */
+  /** `GET /events/`: the live stream's long-poll fallback (InfraKitchenLiveClient calls it). */
   listEvents(options: {
     topic: LiveTopic;
     after?: number;
     waitSeconds: number;
     signal?: AbortSignal;
   }): Promise<EventsPage>;
-  /** Follows a topic live (WebSocket, else long-poll, else interval refresh); returns the unsubscribe. */
-  subscribe(topic: LiveTopic, handlers: LiveHandlers): () => void;
-  /** Current transport of the live stream, and changes to it. */
-  liveStatus(listener: (status: LiveStatus) => void): () => void;
 }
 
 export const infraKitchenApiRef = createApiRef<InfraKitchenApi>({

@@ -1,6 +1,6 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import type { InfraKitchenApi, ListResourcesOptions, ResourceCommand } from './InfraKitchenApi';
-import { InfraKitchenError, isInfraKitchenError } from './InfraKitchenError';
+import { InfraKitchenError } from './InfraKitchenError';
 import type {
   AuditEntry,
   EventsPage,
@@ -16,25 +16,13 @@ import type {
   Template,
   TemplateVersion,
 } from './types';
-import { LiveConnection, type WebSocketFactory } from '../live/LiveConnection';
-import type { LiveHandlers, LiveStatus } from '../live/types';
 
 export interface InfraKitchenClientOptions {
   discoveryApi: DiscoveryApi;
   fetchApi: FetchApi;
   /** Proxy path of the service, `/infrakitchen` unless `infrakitchen.proxyPath` says otherwise. */
   proxyPath?: string;
-  /** `ws(s)://<service>/api/v1/ws` from `infrakitchen.websocketUrl`; unset means long-polling only. */
-  websocketUrl?: string;
-  /** A fresh user token for the socket (identityApi.getCredentials()). */
-  getToken?: () => Promise<string | undefined>;
-  createWebSocket?: WebSocketFactory;
 }
-
-const browserWebSocket: WebSocketFactory | undefined =
-  typeof WebSocket === 'undefined'
-    ? undefined
-    : (url, protocols) => new WebSocket(url, protocols) as unknown as ReturnType<WebSocketFactory>;
 
 /** One REST call: method (GET by default), JSON body, query parameters (undefined ones left out). */
 interface Call {
@@ -51,24 +39,16 @@ function topicQuery(topic: LiveTopic): Record<string, string | undefined> {
   return {};
 }
 
-/** REST client of the service through the Backstage proxy, and the shared live connection. */
+/** REST client of the service through the Backstage proxy. */
 export class InfraKitchenClient implements InfraKitchenApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
   private readonly proxyPath: string;
-  private readonly live: LiveConnection;
 
   constructor(options: InfraKitchenClientOptions) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
     this.proxyPath = options.proxyPath ?? '/infrakitchen';
-    this.live = new LiveConnection({
-      websocketUrl: options.websocketUrl,
-      getToken: options.getToken ?? (async () => undefined),
-      createWebSocket: options.createWebSocket ?? browserWebSocket,
-      pollEvents: o => this.listEvents(o),
-      isNotFound: e => isInfraKitchenError(e) && e.statusCode === 404,
-    });
   }
 
   async listResources(options: ListResourcesOptions): Promise<Page<Resource>> {
@@ -178,14 +158,6 @@ export class InfraKitchenClient implements InfraKitchenApi {
       query: { ...topicQuery(options.topic), after: options.after, wait: options.waitSeconds },
       signal: options.signal,
     });
-  }
-
-  subscribe(topic: LiveTopic, handlers: LiveHandlers): () => void {
-    return this.live.subscribe(topic, handlers);
-  }
-
-  liveStatus(listener: (status: LiveStatus) => void): () => void {
-    return this.live.onStatus(listener);
   }
 
   private async getPage<T>(

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { infraKitchenApiRef } from '../api';
+import { infraKitchenApiRef, infraKitchenLiveApiRef } from '../api';
 import type { AuditEntry, Resource, ResourceAction, Run } from '../api/types';
 import { useLiveQuery } from './useLiveQuery';
 
@@ -15,6 +15,7 @@ export interface ResourceDetails {
 /** One resource with what the caller may do now, its runs and its audit trail; live. */
 export function useResourceDetails(resourceId: string) {
   const api = useApi(infraKitchenApiRef);
+  const live = useApi(infraKitchenLiveApiRef);
   const query = useLiveQuery<ResourceDetails>(async () => {
     const [resource, actions, runs, audit] = await Promise.all([
       api.getResource({ resourceId }),
@@ -35,7 +36,7 @@ export function useResourceDetails(resourceId: string) {
       ]);
       update(d => ({ ...d, actions: actions.actions, audit: audit.items }));
     };
-    return api.subscribe(
+    return live.subscribe(
       { resourceId },
       {
         onEvent: event => {
@@ -58,7 +59,7 @@ export function useResourceDetails(resourceId: string) {
         onResync: refresh,
       },
     );
-  }, [api, resourceId, update, refresh]);
+  }, [api, live, resourceId, update, refresh]);
 
   return query;
 }

@@ -1,3 +1,4 @@
+import { asLastRun } from '../api/payloadFields';
 import type { Resource } from '../api/types';
 import { fixtureEvents, fixtureResource } from '../__fixtures__';
 import { applyListEvent, type ResourceList } from './useResources';
@@ -10,7 +11,7 @@ describe('applyListEvent', () => {
     const seen: Array<string | undefined> = [];
     for (const event of fixtureEvents) {
       list = applyListEvent(list, event, filter);
-      seen.push(list.resources[0]?.last_run?.status);
+      seen.push(asLastRun(list.resources[0]?.last_run)?.status);
     }
     // The resource.updated that queues the run already carries it.
     expect(seen).toEqual([undefined, 'queued', 'queued', 'running', 'running', 'succeeded', 'succeeded']);

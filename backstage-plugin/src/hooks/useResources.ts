@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { infraKitchenApiRef, type ListResourcesOptions } from '../api';
+import { infraKitchenApiRef, infraKitchenLiveApiRef, type ListResourcesOptions } from '../api';
+import { asLastRun } from '../api/payloadFields';
 import type { LastRun, LiveEvent, Resource, Run } from '../api/types';
 import { useLiveQuery } from './useLiveQuery';
 
@@ -61,7 +62,7 @@ export function applyListEvent(
     const run = event.data as Run;
     const current = list.resources.find(r => r.id === run.resource_id);
     if (!current) return list;
-    const known = current.last_run;
+    const known = asLastRun(current.last_run);
     if (known && known.id !== run.id && known.created_at > run.created_at) return list;
     return withRow(list, { ...current, last_run: toLastRun(run) });
   }
@@ -71,6 +72,7 @@ export function applyListEvent(
 /** Resources matching a filter, kept current by the live stream. */
 export function useResources(filter: ListResourcesOptions) {
   const api = useApi(infraKitchenApiRef);
+  const live = useApi(infraKitchenLiveApiRef);
   const key = JSON.stringify(filter);
   const query = useLiveQuery<ResourceList>(async () => {
     const page = await api.listResources(filter);
@@ -81,12 +83,12 @@ export function useResources(filter: ListResourcesOptions) {
   const { update, refresh } = query;
   useEffect(() => {
     const topic = filter.entityRef ? { entityRef: filter.entityRef } : { all: true as const };
-    return api.subscribe(topic, {
+    return live.subscribe(topic, {
       onEvent: event => update(list => applyListEvent(list, event, filter)),
       onResync: refresh,
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, key, update, refresh]);
+  }, [live, key, update, refresh]);
 
   return query;
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { infraKitchenApiRef } from '../api';
+import { infraKitchenApiRef, infraKitchenLiveApiRef } from '../api';
 import type { RunLogChunk } from '../api/types';
 
 export interface RunLogState {
@@ -17,6 +17,7 @@ const TERMINAL = ['succeeded', 'failed', 'cancelled'];
  */
 export function useRunLog(runId: string | undefined): RunLogState {
   const api = useApi(infraKitchenApiRef);
+  const live = useApi(infraKitchenLiveApiRef);
   const [state, setState] = useState<RunLogState>({ lines: [], complete: false });
   const linesRef = useRef<string[]>([]);
   const fetching = useRef<Promise<void> | undefined>(undefined);
@@ -58,7 +59,7 @@ export function useRunLog(runId: string | undefined): RunLogState {
     setState({ lines: [], complete: false });
     if (!runId) return undefined;
     catchUp();
-    return api.subscribe(
+    return live.subscribe(
       { runId },
       {
         onEvent: event => {
@@ -73,7 +74,7 @@ export function useRunLog(runId: string | undefined): RunLogState {
         },
       },
     );
-  }, [api, runId, append, catchUp]);
+  }, [live, runId, append, catchUp]);
 
   return state;
 }

@@ -1,6 +1,7 @@
 import type { EventsPage, LiveEvent } from '../api/types';
 import { InfraKitchenError } from '../api/InfraKitchenError';
 import { LiveConnection, type LiveConnectionOptions } from './LiveConnection';
+import type { LiveStatus } from './types';
 import { FakeWebSocket } from './FakeWebSocket';
 
 const URL = 'ws://ik.test/api/v1/ws';
@@ -44,6 +45,15 @@ async function handshake(lastId = 0) {
   return ws;
 }
 
+/** The status as a component sees it: `onStatus` tells a new listener the current one at once. */
+function statusOf(live: LiveConnection): LiveStatus | undefined {
+  let seen: LiveStatus | undefined;
+  live.onStatus(status => {
+    seen = status;
+  })();
+  return seen;
+}
+
 beforeEach(() => {
   FakeWebSocket.instances = [];
 });
@@ -58,7 +68,7 @@ describe('LiveConnection over the WebSocket', () => {
     expect(ws.sentOfType('subscribe')).toEqual([
       { type: 'subscribe', subscription: 's1', entity_ref: 'component:default/shop' },
     ]);
-    expect(live.getStatus()).toBe('live');
+    expect(statusOf(live)).toBe('live');
     live.close();
   });
 
@@ -99,7 +109,7 @@ describe('LiveConnection over the WebSocket', () => {
       first.receive(event(1, 's1'));
       first.receive(event(2, 's1'));
       first.serverClose(1006);
-      expect(live.getStatus()).toBe('connecting');
+      expect(statusOf(live)).toBe('connecting');
       jest.advanceTimersByTime(1000);
       await flush();
       const second = FakeWebSocket.latest();
@@ -200,7 +210,7 @@ describe('LiveConnection fallbacks', () => {
       FakeWebSocket.latest().serverClose(1006);
       await flush();
       await flush();
-      expect(live.getStatus()).toBe('polling');
+      expect(statusOf(live)).toBe('polling');
       expect(calls).toEqual([
         { after: undefined, waitSeconds: 0 },
         { after: 7, waitSeconds: 25 },
@@ -222,7 +232,7 @@ describe('LiveConnection fallbacks', () => {
     const onResync = jest.fn();
     live.subscribe({ entityRef: 'component:default/shop' }, { onEvent: jest.fn(), onResync });
     await new Promise(resolve => setTimeout(resolve, 60));
-    expect(live.getStatus()).toBe('interval');
+    expect(statusOf(live)).toBe('interval');
     expect(onResync.mock.calls.length).toBeGreaterThanOrEqual(2);
     live.close();
     const after = onResync.mock.calls.length;
@@ -247,10 +257,10 @@ describe('LiveConnection fallbacks', () => {
       await flush();
       FakeWebSocket.latest().serverClose(1006);
       await flush();
-      expect(live.getStatus()).toBe('polling');
+      expect(statusOf(live)).toBe('polling');
       jest.advanceTimersByTime(1000);
       await handshake(0);
-      expect(live.getStatus()).toBe('live');
+      expect(statusOf(live)).toBe('live');
       expect(aborted).toBe(true);
       live.close();
     } finally {

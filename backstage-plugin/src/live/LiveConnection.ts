@@ -129,10 +129,6 @@ export class LiveConnection {
     return () => this.statusListeners.delete(listener);
   }
 
-  getStatus(): LiveStatus {
-    return this.status;
-  }
-
   /** Closes the socket and stops every poller. */
   close(): void {
     for (const sub of this.subs.values()) sub.poller?.abort();

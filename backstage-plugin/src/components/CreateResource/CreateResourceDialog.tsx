@@ -9,16 +9,13 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useEffect, useMemo, useState } from 'react';
-import { infraKitchenApiRef } from '../../api';
 import type { Resource } from '../../api/types';
+import { useCreateResource } from '../../hooks/useCreateResource';
 import { useTemplateVersions, useTemplates } from '../../hooks/useTemplates';
 import { ErrorState } from '../common';
 import { VariableField } from './VariableField';
-import { buildVariables, formErrorsFrom, initialValues, type FormErrors } from './variableForm';
-
-const NO_ERRORS: FormErrors = { fields: {}, variables: {} };
+import { initialValues } from './variableForm';
 
 /** Pick a template and version, fill the form generated from its variables, create the resource. */
 export function CreateResourceDialog(props: {
@@ -29,7 +26,6 @@ export function CreateResourceDialog(props: {
   onClose(): void;
   onCreated(resource: Resource): void;
 }) {
-  const api = useApi(infraKitchenApiRef);
   const templates = useTemplates();
   const [templateId, setTemplateId] = useState(props.initialTemplateId ?? '');
   const versions = useTemplateVersions(templateId || undefined);
@@ -37,8 +33,7 @@ export function CreateResourceDialog(props: {
   const [name, setName] = useState('');
   const [entityRef, setEntityRef] = useState(props.entityRef ?? '');
   const [values, setValues] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [submitting, setSubmitting] = useState(false);
+  const { submit, submitting, errors, clearErrors } = useCreateResource(props.onCreated);
 
   const version = useMemo(
     () => versions.value?.find(v => v.id === versionId),
@@ -50,37 +45,8 @@ export function CreateResourceDialog(props: {
   }, [versions.value, versionId]);
   useEffect(() => {
     setValues(version ? initialValues(version.variables) : {});
-    setErrors(NO_ERRORS);
-  }, [version]);
-
-  const submit = async () => {
-    if (!version) return;
-    const built = buildVariables(version.variables, values);
-    const local: FormErrors = { fields: {}, variables: built.errors };
-    if (!name.trim()) local.fields.name = 'required';
-    if (Object.keys(local.fields).length || Object.keys(local.variables).length) {
-      setErrors(local);
-      return;
-    }
-    setSubmitting(true);
-    setErrors(NO_ERRORS);
-    try {
-      const created = await api.createResource({
-        request: {
-          name: name.trim(),
-          template_id: templateId,
-          template_version_id: version.id,
-          variables: built.variables,
-          entity_ref: entityRef.trim() || undefined,
-        },
-      });
-      props.onCreated(created);
-    } catch (e) {
-      setErrors(formErrorsFrom(e));
-    } finally {
-      setSubmitting(false);
-    }
-  };
+    clearErrors();
+  }, [version, clearErrors]);
 
   return (
     <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm" aria-labelledby="ik-create">
@@ -173,7 +139,12 @@ export function CreateResourceDialog(props: {
       </DialogContent>
       <DialogActions>
         <Button onClick={props.onClose}>Cancel</Button>
-        <Button color="primary" variant="contained" disabled={!version || submitting} onClick={submit}>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={!version || submitting}
+          onClick={() => version && submit({ name, templateId, version, values, entityRef })}
+        >
           Create
         </Button>
       </DialogActions>

@@ -4,7 +4,12 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
-import { InfraKitchenClient, infraKitchenApiRef } from '../../api';
+import {
+  InfraKitchenClient,
+  InfraKitchenLiveClient,
+  infraKitchenApiRef,
+  infraKitchenLiveApiRef,
+} from '../../api';
 import type { Resource } from '../../api/types';
 import { fixtureResource, fixtureTemplates, fixtureVersions } from '../../__fixtures__';
 import { InfraKitchenPage } from './InfraKitchenPage';
@@ -59,8 +64,9 @@ async function render() {
     discoveryApi: UrlPatternDiscovery.compile('http://backstage.test/api/{{pluginId}}'),
     fetchApi: { fetch: (input, init) => fetch(input, init) },
   });
+  const live = new InfraKitchenLiveClient({ infraKitchenApi: client });
   await renderInTestApp(
-    <TestApiProvider apis={[[infraKitchenApiRef, client]]}>
+    <TestApiProvider apis={[[infraKitchenApiRef, client], [infraKitchenLiveApiRef, live]]}>
       <InfraKitchenPage />
     </TestApiProvider>,
   );

@@ -1,8 +1,7 @@
 import { Box, Button, Typography } from '@material-ui/core';
-import { useApi } from '@backstage/core-plugin-api';
 import { useState } from 'react';
-import { infraKitchenApiRef, type ResourceCommand } from '../../api';
 import type { Resource, ResourceAction, Run } from '../../api/types';
+import { useResourceActions } from '../../hooks/useResourceActions';
 import { describeError } from '../common';
 import { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
 
@@ -62,35 +61,12 @@ export function ActionBar(props: {
   /** After an action succeeded: `delete` means the resource is gone. */
   onDone(action: ResourceAction): void;
 }) {
-  const api = useApi(infraKitchenApiRef);
-  const [pending, setPending] = useState<ResourceAction>();
+  const { perform, pending, error } = useResourceActions({
+    resource: props.resource,
+    runs: props.runs,
+    onDone: props.onDone,
+  });
   const [confirming, setConfirming] = useState<(typeof BUTTONS)[number]>();
-  const [error, setError] = useState<Error>();
-  const activeRun = props.runs.find(r => r.status === 'queued' || r.status === 'running');
-
-  const perform = async (action: ResourceAction, reason: string) => {
-    setPending(action);
-    setError(undefined);
-    try {
-      if (action === 'cancel') {
-        if (!activeRun) throw new Error('There is no active run to cancel.');
-        await api.cancelRun({ runId: activeRun.id });
-      } else if (action === 'delete') {
-        await api.deleteResource({ resourceId: props.resource.id });
-      } else {
-        await api.runCommand({
-          resourceId: props.resource.id,
-          command: action as ResourceCommand,
-          reason: reason || undefined,
-        });
-      }
-      props.onDone(action);
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setPending(undefined);
-    }
-  };
 
   const visible = BUTTONS.filter(b => props.actions.includes(b.action));
   return (

@@ -10,11 +10,11 @@ function show(value: unknown): string {
 
 /** Variables (already masked by the service) or outputs (masked here too when marked sensitive). */
 export function KeyValueTable(props: {
-  values: Record<string, unknown> | Record<string, OutputValue> | null | undefined;
+  values: Record<string, unknown> | Record<string, OutputValue>;
   kind: 'variables' | 'outputs';
   sensitiveNames?: string[];
 }) {
-  const entries = Object.entries(props.values ?? {});
+  const entries = Object.entries(props.values);
   if (!entries.length) {
     return (
       <Typography variant="body2" color="textSecondary">

@@ -1,7 +1,7 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { infraKitchenApiRef } from '../../api';
+import { infraKitchenApiRef, infraKitchenLiveApiRef } from '../../api';
 import type { Resource, Run } from '../../api/types';
 import { FakeInfraKitchenApi } from '../../__fixtures__/FakeInfraKitchenApi';
 import { fixtureResource, fixtureRuns } from '../../__fixtures__';
@@ -9,7 +9,7 @@ import { ResourceDrawer } from './ResourceDrawer';
 
 async function render(api: FakeInfraKitchenApi, onClose = jest.fn()) {
   await renderInTestApp(
-    <TestApiProvider apis={[[infraKitchenApiRef, api]]}>
+    <TestApiProvider apis={[[infraKitchenApiRef, api], [infraKitchenLiveApiRef, api.live]]}>
       <ResourceDrawer resourceId={fixtureResource.id} onSelectRun={jest.fn()} onClose={onClose} />
     </TestApiProvider>,
   );
@@ -149,7 +149,7 @@ describe('ResourceDrawer', () => {
     const api = new FakeInfraKitchenApi();
     api.failNext('getResource', 403, { serviceMessage: 'viewers may not read state' });
     await renderInTestApp(
-      <TestApiProvider apis={[[infraKitchenApiRef, api]]}>
+      <TestApiProvider apis={[[infraKitchenApiRef, api], [infraKitchenLiveApiRef, api.live]]}>
         <ResourceDrawer resourceId={fixtureResource.id} onSelectRun={jest.fn()} onClose={jest.fn()} />
       </TestApiProvider>,
     );

@@ -8,6 +8,7 @@ import {
 import CloseIcon from '@material-ui/icons/Close';
 import { Progress } from '@backstage/core-components';
 import type { ReactNode } from 'react';
+import { asOutputs, asVariables } from '../../api/payloadFields';
 import { useResourceDetails } from '../../hooks/useResourceDetails';
 import { ErrorState, RelativeTime, StatusChip } from '../common';
 import type { DrawerParams } from '../common/useDrawerParams';
@@ -77,10 +78,10 @@ export function ResourceDrawer(props: {
             />
           </Section>
           <Section title="Outputs">
-            <KeyValueTable kind="outputs" values={d.resource.outputs} />
+            <KeyValueTable kind="outputs" values={asOutputs(d.resource.outputs)} />
           </Section>
           <Section title="Variables">
-            <KeyValueTable kind="variables" values={d.resource.variables} />
+            <KeyValueTable kind="variables" values={asVariables(d.resource.variables)} />
           </Section>
           <Section title="Runs">
             <RunHistory runs={d.runs} selectedRunId={props.runId} onSelect={props.onSelectRun} />

@@ -7,6 +7,7 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
+import { asLastRun, asText } from '../../api/payloadFields';
 import type { Resource } from '../../api/types';
 import { RelativeTime, StatusChip } from '../common';
 
@@ -36,7 +37,7 @@ export function ResourceTable(props: ResourceTableProps) {
       </TableHead>
       <TableBody>
         {resources.map(resource => {
-          const run = resource.last_run;
+          const run = asLastRun(resource.last_run);
           return (
             <TableRow key={resource.id} hover data-testid={`resource-row-${resource.name}`}>
               <TableCell>
@@ -45,7 +46,7 @@ export function ResourceTable(props: ResourceTableProps) {
                 </Link>
               </TableCell>
               <TableCell>
-                {resource.template_name}@{resource.template_version}
+                {asText(resource.template_name)}@{asText(resource.template_version)}
               </TableCell>
               {showEntity && <TableCell>{resource.entity_ref ?? '—'}</TableCell>}
               <TableCell>{resource.state}</TableCell>

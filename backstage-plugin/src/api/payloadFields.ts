@@ -1,0 +1,40 @@
+/**
+ * Readers of the payload fields openapi.yaml leaves untyped (`unknown` in the generated types): each checks
+ * the shape the field's description promises and falls back to "nothing" rather than trusting it.
+ */
+import type { LastRun, OutputValue } from './types';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `Resource.last_run`: `{id, kind, status, created_at, finished_at}`, or null when there is none. */
+export function asLastRun(value: unknown): LastRun | null {
+  if (!isRecord(value)) return null;
+  const { id, kind, status, created_at } = value;
+  const valid = [id, kind, status, created_at].every(field => typeof field === 'string');
+  return valid ? (value as LastRun) : null;
+}
+
+/** `Resource.outputs` / `Run.outputs`: `{name: {value, sensitive}}`; null (nothing applied yet) is none. */
+export function asOutputs(value: unknown): Record<string, OutputValue> {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).map(([name, output]) => [
+      name,
+      isRecord(output)
+        ? { value: output.value, sensitive: Boolean(output.sensitive) }
+        : { value: output, sensitive: false },
+    ]),
+  );
+}
+
+/** `Resource.variables`: name to value, the sensitive ones already masked by the service. */
+export function asVariables(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {};
+}
+
+/** A field that holds text (`Resource.template_name`, `template_version`); empty when absent. */
+export function asText(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
