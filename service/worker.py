@@ -1,14 +1,22 @@
 """Start a Celery worker bound to the run queue."""
 
+import logging
 import os
 
 import service.models  # noqa: F401  (every table, and the listeners that record events)
 from celery_tasks.celery_app import make_celery, publisher
 from service import db, messaging
 from service.config import Settings
+from service.engine import sandbox
+
+log = logging.getLogger(__name__)
 
 
 def run_worker(settings: Settings, concurrency: int, beat: bool) -> None:
+    """Raises SandboxUnavailable before anything starts when RUN_SANDBOX=required and runs cannot be sandboxed."""
+    runs_sandbox = sandbox.sandbox_for(settings)
+    if runs_sandbox is not None:
+        log.info("runs are sandboxed (%s; network %s)", runs_sandbox.bwrap, "on" if runs_sandbox.network else "off")
     db.bind(db.make_engine(settings.database_url))
     app = make_celery(settings)
     messaging.set_publisher(publisher(app))

@@ -14,7 +14,7 @@ import pytest
 from factories.auth import bearer, make_token
 from factories.templates import TemplateVersionFactory
 from sqlalchemy import create_engine, text
-from support import free_port, health_status, wait_for
+from support import Beacon, free_port, health_status, wait_for
 
 import service.models  # noqa: F401  (every table registered)
 from service import db
@@ -176,3 +176,11 @@ def worker_process(base_env, app, live_server):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def beacon():
+    """An HTTP endpoint modules can call from inside their sandbox (support.Beacon)."""
+    server = Beacon()
+    yield server
+    server.close()

@@ -2,7 +2,10 @@
 
 import json
 import socket
+import threading
 import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 from factories.auth import bearer
@@ -113,3 +116,38 @@ class Api:
             lambda: (r := self("get", f"/resources/{resource_id}"))["status"] not in ("queued", "in_progress") and r,
             what=f"resource {resource_id} to settle",
         )
+
+
+class Beacon:
+    """An HTTP server on 127.0.0.1 that modules in sandboxed runs can reach (they share the host's network, and
+    see none of the test's files): it counts requests per path and answers what the test set for a path."""
+
+    def __init__(self):
+        self.hits: Counter = Counter()
+        self._answers: dict[str, str] = {}
+        beacon = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                beacon.hits[self.path] += 1
+                body = beacon._answers.get(self.path, "").encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+
+    def answer(self, path: str, body: str) -> None:
+        self._answers[path] = body
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -35,3 +35,9 @@ def test_a_bad_setting_stops_the_cli_with_the_variable_named(base_env):
     assert done.returncode != 0
     assert "APPLY_TIMEOUT_SECONDS" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_worker_that_must_sandbox_runs_and_cannot_refuses_to_start(base_env):
+    done = _cli({**base_env, "RUN_SANDBOX": "required", "RUN_SANDBOX_BWRAP": "/bin/false"}, "worker")
+    assert done.returncode == 1
+    assert "not starting: RUN_SANDBOX=required and runs cannot be sandboxed" in done.stderr

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # After an interrupt the engine gets this long to release locks and write state before it is killed.
 INTERRUPT_GRACE_SECONDS = 30
@@ -31,12 +32,66 @@ class RunControl:
     force: threading.Event = field(default_factory=threading.Event)
 
 
+@dataclass(frozen=True)
+class Launch:
+    """How engine processes start: `wrap(argv)` (a sandbox, or as it is) and `limits()` (called between fork and
+    exec). With a wrapper, the wrapper leads the process group and an interrupt goes to what it runs, not to it."""
+
+    wrap: Callable[[list[str]], list[str]] | None = None
+    limits: Callable[[], None] | None = None
+
+    @property
+    def wrapped(self) -> bool:
+        return self.wrap is not None
+
+    def argv(self, argv: list[str]) -> list[str]:
+        return self.wrap(argv) if self.wrap is not None else argv
+
+    def preexec(self) -> None:
+        _die_with_parent()
+        if self.limits is not None:
+            self.limits()
+
+
+DIRECT = Launch()
+
+
 def _die_with_parent() -> None:
     # If the worker is killed (even with -9) the engine must not go on changing infrastructure unobserved.
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass
+
+
+def _group_members(pgid: int) -> list[int]:
+    """The processes of process group `pgid` (as this PID namespace numbers them)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[2]) == pgid:
+            members.append(int(entry.name))
+    return members
+
+
+def _interrupt(process: subprocess.Popen, wrapped: bool) -> None:
+    """SIGINT to the run's process group. A sandbox's wrapper (bwrap) would die of it and take the engine with
+    it before the engine could release its lock and save state, so it is spared: the engine and its children
+    get the signal, the wrapper ends when they do."""
+    if not wrapped:
+        os.killpg(process.pid, signal.SIGINT)
+        return
+    for pid in _group_members(process.pid):
+        if pid != process.pid:
+            try:
+                os.kill(pid, signal.SIGINT)
+            except (ProcessLookupError, PermissionError):
+                pass
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -47,10 +102,10 @@ def _kill_group(process: subprocess.Popen) -> None:
         pass
 
 
-def _stop(process: subprocess.Popen, grace: float, force: threading.Event) -> None:
+def _stop(process: subprocess.Popen, grace: float, force: threading.Event, wrapped: bool) -> None:
     """Interrupt the whole process group (local-exec children too), then kill what is left."""
     try:
-        os.killpg(process.pid, signal.SIGINT)
+        _interrupt(process, wrapped)
     except ProcessLookupError:
         return
     give_up = time.monotonic() + grace
@@ -65,7 +120,8 @@ def _stop(process: subprocess.Popen, grace: float, force: threading.Event) -> No
 
 
 def run_streaming(argv: list[str], cwd, env: dict, deadline: float, on_line: Callable[[str], None],
-                  control: RunControl | None = None, grace: float = INTERRUPT_GRACE_SECONDS) -> int:
+                  control: RunControl | None = None, grace: float = INTERRUPT_GRACE_SECONDS,
+                  launch: Launch = DIRECT) -> int:
     """The exit code; each output line (stdout and stderr merged, in order) goes to `on_line`.
 
     Raises EngineTimeout when `deadline` (a time.monotonic() value) passes first, EngineCancelled when
@@ -73,9 +129,10 @@ def run_streaming(argv: list[str], cwd, env: dict, deadline: float, on_line: Cal
     """
     control = control or RunControl()
     process = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        launch.argv(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, so a stop reaches grandchildren
-        preexec_fn=_die_with_parent,  # noqa: PLW1509 (only a prctl call, safe between fork and exec)
+        preexec_fn=launch.preexec,  # noqa: PLW1509 (prctl and setrlimit calls only, safe between fork and exec)
     )
 
     def pump():
@@ -92,10 +149,10 @@ def run_streaming(argv: list[str], cwd, env: dict, deadline: float, on_line: Cal
             except subprocess.TimeoutExpired:
                 pass
             if control.force.is_set() or control.cancel.is_set():
-                _stop(process, 0 if control.force.is_set() else grace, control.force)
+                _stop(process, 0 if control.force.is_set() else grace, control.force, launch.wrapped)
                 raise EngineCancelled()
             if time.monotonic() >= deadline:
-                _stop(process, grace, control.force)
+                _stop(process, grace, control.force, launch.wrapped)
                 raise EngineTimeout()
     finally:
         # Leftover children would hold the output pipe open (and outlive the run): none may survive it.
@@ -105,12 +162,13 @@ def run_streaming(argv: list[str], cwd, env: dict, deadline: float, on_line: Cal
     return process.returncode
 
 
-def run_captured(argv: list[str], cwd, env: dict, deadline: float) -> tuple[int, str]:
+def run_captured(argv: list[str], cwd, env: dict, deadline: float, launch: Launch = DIRECT) -> tuple[int, str]:
     """(exit code, stdout) for short commands whose output is data, not log (e.g. `output -json`)."""
     try:
         done = subprocess.run(
-            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+            launch.argv(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
             timeout=max(0.0, deadline - time.monotonic()), check=False,
+            preexec_fn=launch.preexec,  # noqa: PLW1509 (prctl and setrlimit calls only)
         )
     except subprocess.TimeoutExpired:
         raise EngineTimeout() from None

@@ -47,25 +47,26 @@ FAILING_TF = textwrap.dedent('''
 ''')
 
 
-# Sleeps as long as the file `seconds_file` says when it is applied (read at apply time, so a test can shorten
-# the next run), after printing "started"; for cancels, timeouts and lost workers.
+# Sleeps as long as the test's beacon says when it is applied (asked at apply time, so a test can shorten the
+# next run), after printing "started"; for cancels, timeouts and lost workers. A sandboxed run sees no file of
+# the test's, so it asks over HTTP.
 SLEEPY_TF = textwrap.dedent('''
-    variable "seconds_file" {
+    variable "seconds_url" {
       type = string
     }
     resource "terraform_data" "sleepy" {
       provisioner "local-exec" {
-        command = "echo started; sleep $(cat ${var.seconds_file})"
+        command = "echo started; sleep $(curl -fsS ${var.seconds_url})"
       }
     }
 ''')
 
 
-def sleepy_variables(directory: Path, seconds: int) -> dict:
-    """The variables of a SLEEPY_TF resource whose apply sleeps `seconds` (rewrite the file to change that)."""
-    seconds_file = directory / "seconds"
-    seconds_file.write_text(str(seconds))
-    return {"seconds_file": str(seconds_file)}
+def sleepy_variables(beacon, seconds: int) -> dict:
+    """The variables of a SLEEPY_TF resource whose apply sleeps `seconds` (`sleepy_variables(beacon, 0)` again
+    to shorten the next apply); `beacon` is support.Beacon."""
+    beacon.answer("/seconds", str(seconds))
+    return {"seconds_url": beacon.url("/seconds")}
 
 
 def write_module(directory: Path, main_tf: str = GREETER_TF) -> Path:

@@ -21,8 +21,8 @@ def _greeter(api, tmp_path, name):
     return api.resource(api.template(tmp_path, name), name, {"name": "p"})
 
 
-def _sleepy(api, tmp_path, name):
-    return api.resource(api.template(tmp_path, name, SLEEPY_TF), name, sleepy_variables(tmp_path, 60))
+def _sleepy(api, tmp_path, beacon, name):
+    return api.resource(api.template(tmp_path, name, SLEEPY_TF), name, sleepy_variables(beacon, 60))
 
 
 def test_a_plan_reports_what_would_change_and_changes_nothing(api, tmp_path):
@@ -43,8 +43,8 @@ def _running(api, resource):
     return run
 
 
-def test_cancelling_a_running_apply_interrupts_it_and_reports_truthfully(api, tmp_path):
-    resource = _sleepy(api, tmp_path, "slow")
+def test_cancelling_a_running_apply_interrupts_it_and_reports_truthfully(api, tmp_path, beacon):
+    resource = _sleepy(api, tmp_path, beacon, "slow")
     run = _running(api, resource)
     api("post", f"/runs/{run['id']}/cancel")
     finished = api.finished_run(run["id"])
@@ -53,8 +53,8 @@ def test_cancelling_a_running_apply_interrupts_it_and_reports_truthfully(api, tm
     assert api("get", f"/resources/{resource['id']}")["status"] == "error"
 
 
-def test_force_cancel_kills_at_once(api, tmp_path):
-    resource = _sleepy(api, tmp_path, "forced")
+def test_force_cancel_kills_at_once(api, tmp_path, beacon):
+    resource = _sleepy(api, tmp_path, beacon, "forced")
     run = _running(api, resource)
     api("post", f"/runs/{run['id']}/cancel", {"force": True})
     assert api.finished_run(run["id"])["status"] == "cancelled"

@@ -100,12 +100,11 @@ def test_state_kept_by_the_platform_lets_a_reapply_change_nothing(api, tmp_path)
     assert any("0 added, 0 changed, 0 destroyed" in line for line in lines)
 
 
-def test_a_duplicate_delivery_runs_the_engine_once(api, app, tmp_path):
-    marker = tmp_path / "applies.txt"
+def test_a_duplicate_delivery_runs_the_engine_once(api, app, tmp_path, beacon):
     module = write_module(tmp_path / "m", textwrap.dedent(f'''
         resource "terraform_data" "once" {{
           provisioner "local-exec" {{
-            command = "sleep 1; echo applied >> {marker}"
+            command = "sleep 1; curl -fsS {beacon.url('/applied')}"
           }}
         }}
     '''))
@@ -116,7 +115,7 @@ def test_a_duplicate_delivery_runs_the_engine_once(api, app, tmp_path):
         celery.send_task(EXECUTE_RUN, args=[run["id"]], queue=celery.settings.run_queue)
     api.settled(resource["id"])
     wait_for(lambda: api("get", f"/runs/{run['id']}")["status"] == "succeeded", what="run to succeed")
-    assert marker.read_text().splitlines() == ["applied"]
+    assert beacon.hits["/applied"] == 1
 
 
 def test_a_sensitive_value_never_reaches_the_log(api, tmp_path):

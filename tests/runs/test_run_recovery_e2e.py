@@ -35,10 +35,10 @@ def _stop(process):
         process.wait()
 
 
-def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated, tmp_path):
+def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated, tmp_path, beacon):
     env, client = isolated
     api = Api(client, make_token("admin", "recovery-admin"))
-    variables = sleepy_variables(tmp_path, 60)
+    variables = sleepy_variables(beacon, 60)
     resource = api.resource(api.template(tmp_path, "sleepy", SLEEPY_TF), "sleepy", variables)
 
     doomed = _worker(env)
@@ -60,7 +60,7 @@ def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated
         assert api("get", f"/resources/{resource['id']}")["status"] == "error"
         assert api("get", f"/resources/{resource['id']}/state/lock-status") == {"locked": False}
 
-        sleepy_variables(tmp_path, 0)
+        sleepy_variables(beacon, 0)
         again = api("post", f"/resources/{resource['id']}/provision")
         wait_for(lambda: api("get", f"/runs/{again['id']}")["status"] == "succeeded", timeout=60,
                  what="a new provision to succeed")
@@ -167,10 +167,10 @@ def test_two_concurrent_provision_requests_make_exactly_one_run(isolated, tmp_pa
     assert len(api("get", f"/resources/{resource['id']}/runs")) == 1
 
 
-def test_a_run_past_its_timeout_fails_with_the_reason(isolated, tmp_path):
+def test_a_run_past_its_timeout_fails_with_the_reason(isolated, tmp_path, beacon):
     env, client = isolated
     api = Api(client, make_token("admin", "patient-admin"))
-    resource = api.resource(api.template(tmp_path, "sleepy", SLEEPY_TF), "slow", sleepy_variables(tmp_path, 60))
+    resource = api.resource(api.template(tmp_path, "sleepy", SLEEPY_TF), "slow", sleepy_variables(beacon, 60))
     worker = _worker({**env, "APPLY_TIMEOUT_SECONDS": "5"})
     try:
         run = api("post", f"/resources/{resource['id']}/provision")
