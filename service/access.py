@@ -49,17 +49,25 @@ def run_hidden_from(actor: Principal, run_id: uuid.UUID) -> bool:
     return owner is not None and not actor.may_see(owner)
 
 
+def _require_sees(actor: Principal, owner: str | None, resource_id: uuid.UUID) -> None:
+    if owner is None or not actor.may_see(owner):
+        raise ResourceNotFound(resource_id)
+
+
+def _require_acts(actor: Principal, owner: str, resource_id: uuid.UUID) -> None:
+    if not actor.acts_for(owner):
+        raise PermissionDenied(f"resource {resource_id} belongs to {owner}")
+
+
 def require_visible(actor: Principal, resource: Resource | None, resource_id: uuid.UUID) -> Resource:
     """`resource`, if it exists and `actor` may see it; ResourceNotFound otherwise (the same answer for both)."""
-    if resource is None or not actor.may_see(resource.owner):
-        raise ResourceNotFound(resource_id)
+    _require_sees(actor, resource.owner if resource is not None else None, resource_id)
     return resource
 
 
 def require_acts_for(actor: Principal, resource: Resource) -> None:
     """PermissionDenied unless `actor` acts for the resource's owner (itself, one of its groups, or any)."""
-    if not actor.acts_for(resource.owner):
-        raise PermissionDenied(f"resource {resource.id} belongs to {resource.owner}")
+    _require_acts(actor, resource.owner, resource.id)
 
 
 def require_acts_on(actor: Principal, resource_id: uuid.UUID, permission: str = "resources:write") -> None:
@@ -67,10 +75,8 @@ def require_acts_on(actor: Principal, resource_id: uuid.UUID, permission: str = 
     when the resource does not exist or is hidden from it."""
     actor.require(permission)
     owner = owner_of(resource_id)
-    if owner is None or not actor.may_see(owner):
-        raise ResourceNotFound(resource_id)
-    if not actor.acts_for(owner):
-        raise PermissionDenied(f"resource {resource_id} belongs to {owner}")
+    _require_sees(actor, owner, resource_id)
+    _require_acts(actor, owner, resource_id)
 
 
 def visible_owners(actor: Principal) -> tuple[str, ...] | None:
