@@ -79,6 +79,16 @@ def require_acts_on(actor: Principal, resource_id: uuid.UUID, permission: str = 
     _require_acts(actor, owner, resource_id)
 
 
+def require_acts_on_run(actor: Principal, run_id: uuid.UUID, resource_id: uuid.UUID,
+                        permission: str = "resources:write") -> None:
+    """require_acts_on for an action on a run: a hidden resource's run answers RunNotFound, naming nothing else."""
+    actor.require(permission)
+    owner = owner_of(resource_id)
+    if owner is None or not actor.may_see(owner):
+        raise RunNotFound(run_id)
+    _require_acts(actor, owner, resource_id)
+
+
 def visible_owners(actor: Principal) -> tuple[str, ...] | None:
     """The owners whose resources `actor` sees, or None for all of them."""
     return None if actor.can("resources:see-all") else (actor.subject, *actor.ownership)

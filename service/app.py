@@ -11,9 +11,10 @@ from flask_sock import Sock
 
 import service.models  # noqa: F401  (every table, and the listeners that record events)
 from celery_tasks.celery_app import make_celery, publisher
-from service import api_docs, db, messaging
+from service import api_docs, crypto, db, messaging, strict_query
 from service.audit import audit_view
 from service.auth import auth_guard, auth_view
+from service.auth.auth_service import TokenTrust
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.config import Settings, load_settings
 from service.crypto import box_for, development_key
@@ -28,6 +29,7 @@ from service.resources import resource_view
 from service.runs import run_view
 from service.states import state_view
 from service.templates import template_view
+from service.templates.module_archive import ModuleLimits
 from service.templates.template_service import SourceLimits
 
 log = logging.getLogger(__name__)
@@ -51,20 +53,29 @@ def api_config(settings: Settings) -> dict:
         "OPENAPI_REDOC_URL": api_docs.REDOC_URL,
         "API_SPEC_OPTIONS": {
             "info": {"description": "Self-service infrastructure: templates, resources, runs and audit. Every error "
-                                    "is JSON in the Error shape, a 414 for a request line over 8190 bytes too."},
+                                    "is JSON in the Error shape, a 414 for a request line over 8190 bytes too. A "
+                                    "query parameter an operation does not declare answers 422."},
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
-        "BACKSTAGE_USER_ROLE": settings.backstage_user_role,
         "GUEST_ROLE": settings.guest_role,
-        "OAUTH_USER_ROLE": settings.oauth_user_role,
         "PUBLIC_URL": settings.public_url,
-        "MODULE_SOURCE_LIMITS": SourceLimits(settings.max_module_bytes, settings.allow_local_sources),
+        "MODULE_SOURCE_LIMITS": SourceLimits(ModuleLimits.of(settings), settings.allow_local_sources),
         "ENGINE_LABEL": Path(settings.engine_binary).name if settings.engine_binary else "embedded",
         "MAX_CONTENT_LENGTH": settings.max_state_bytes,  # state uploads; other bodies are capped per request
         "WS_PING_SECONDS": settings.ws_ping_seconds,
         "WS_AUTH_TIMEOUT_SECONDS": settings.ws_auth_timeout_seconds,
     }
+
+
+def _token_trust(settings: Settings) -> TokenTrust:
+    """Backstage tokens when BACKSTAGE_BASE_URL is set; session tokens only when an OAuth provider can issue them
+    (otherwise nobody could have one honestly, and the key would be one more thing to steal)."""
+    backstage = (BackstageTokenVerifier(settings.backstage_base_url, settings.backstage_token_algorithms)
+                 if settings.backstage_base_url else None)
+    sessions = (SessionTokens(list(settings.session_keys) or [development_key(settings, "session.key")])
+                if settings.oauth_providers else None)
+    return TokenTrust(backstage, settings.backstage_user_role, sessions, settings.oauth_user_role)
 
 
 def create_app(settings: Settings | None = None, *, bind_database: bool = True) -> Flask:
@@ -89,18 +100,14 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
     app.extensions["event_hub"] = EventHub(settings.database_url, settings.event_poll_ms / 1000)
     app.register_error_handler(DomainError, handle_domain_error)
     app.extensions["secret_box"] = box_for(settings)
+    crypto.set_key_ring(app.extensions["secret_box"])
     app.extensions["oauth_providers"] = {p.name: p for p in settings.oauth_providers}
-    app.extensions["session_tokens"] = SessionTokens(
-        list(settings.session_keys) or [development_key(settings, "session.key")]
-    )
+    app.extensions["token_trust"] = _token_trust(settings)
     if settings.guest_role:
         log.warning("GUEST ACCESS IS ON: requests without credentials act as 'guest' with role %r. "
                     "Development only; never expose this server.", settings.guest_role)
-    if settings.backstage_base_url:
-        app.extensions["backstage_verifier"] = BackstageTokenVerifier(
-            settings.backstage_base_url, settings.backstage_token_algorithms
-        )
     auth_guard.install(app)
+    strict_query.install(app, api)
 
     @app.before_request
     def _body_limit():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from service import db
+from service import crypto, db
 from service.auth import auth_service
 from service.config import ConfigError, Settings, load_settings
 from service.crypto import box_for
@@ -17,6 +17,7 @@ from service.engine.sandbox import SandboxUnavailable
 from service.errors import DomainError
 from service.integrations import integration_service
 from service.migrate import upgrade
+from service.resources import resource_service
 from service.server import run_server
 from service.worker import run_worker
 
@@ -35,8 +36,10 @@ def _logging(settings: Settings) -> None:
 
 
 def _prepare(settings: Settings) -> None:
-    """On the embedded default the schema is created on first start; PostgreSQL is migrated explicitly."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    """Keys read once; on the embedded default the schema is created on first start (PostgreSQL is migrated
+    explicitly)."""
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    crypto.set_key_ring(box_for(settings))
     if settings.embedded:
         log.warning("embedded default: SQLite and a local queue under %s (not for production)", settings.data_dir)
         upgrade(settings.database_url)
@@ -52,7 +55,8 @@ def migrate() -> None:
     """Bring the database schema up to date (safe to run again)."""
     settings = _settings()
     _logging(settings)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    crypto.set_key_ring(box_for(settings))  # a migration may seal values
     upgrade(settings.database_url)
     click.echo("database schema is up to date")
 
@@ -131,17 +135,41 @@ def token_revoke(name: str) -> None:
 
 
 @main.group()
+def user() -> None:
+    """People who sign in through Backstage or OAuth."""
+
+
+@user.command("role")
+@click.argument("ref")
+@click.argument("role", type=click.Choice(["admin", "platform", "member", "viewer", "default"]))
+def user_role(ref: str, role: str) -> None:
+    """Give the person REF (e.g. user:default/alice) a role; `default` gives back the default of how they sign
+    in. Takes effect on their next request, even before their first login."""
+    settings = _settings()
+    _prepare(settings)
+    db.bind(db.make_engine(settings.database_url))
+    try:
+        auth_service.set_user_role(auth_service.CLI, ref, None if role == "default" else role)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{ref}: {role}")
+
+
+@main.group()
 def keys() -> None:
     """Encryption keys of stored credentials."""
 
 
 @keys.command("rotate")
 def keys_rotate() -> None:
-    """Re-encrypt every stored credential with the newest key in ENCRYPTION_KEYS (then drop the old keys)."""
+    """Re-encrypt every stored credential and sensitive value with the newest key in ENCRYPTION_KEYS (then drop
+    the old keys)."""
     settings = _settings()
     _prepare(settings)
     db.bind(db.make_engine(settings.database_url))
-    click.echo(f"re-encrypted {integration_service.rotate_keys(box_for(settings))} integrations")
+    integrations = integration_service.rotate_keys(box_for(settings))
+    resources = resource_service.reseal_secrets()
+    click.echo(f"re-encrypted {integrations} integrations and the sensitive values of {resources} resources")
 
 
 @main.command()

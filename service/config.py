@@ -114,7 +114,10 @@ class Settings:
     backstage_token_algorithms: tuple[str, ...]
     backstage_user_role: str
     max_state_bytes: int
-    max_module_bytes: int
+    max_module_bytes: int  # a module's archive, compressed
+    max_module_unpacked_bytes: int
+    max_module_files: int
+    max_tf_file_bytes: int  # one .tf or .tf.json file
     allow_local_sources: bool
     event_retention_seconds: int  # events older than this are pruned (clients resuming from before reload)
     event_poll_ms: int  # how often API processes look for new events (besides PostgreSQL's NOTIFY)
@@ -214,6 +217,9 @@ def load_settings(env: dict | None = None) -> Settings:
         max_state_bytes=_int(env, "MAX_STATE_BYTES", 50 * 1024 * 1024),
         drift_check_interval_seconds=_int(env, "DRIFT_CHECK_INTERVAL_SECONDS", 0, allow_zero=True),
         max_module_bytes=_int(env, "MAX_MODULE_BYTES", 20 * 1024 * 1024),
+        max_module_unpacked_bytes=_int(env, "MAX_MODULE_UNPACKED_BYTES", 100 * 1024 * 1024),
+        max_module_files=_int(env, "MAX_MODULE_FILES", 5000),
+        max_tf_file_bytes=_int(env, "MAX_TF_FILE_BYTES", 512 * 1024),
         allow_local_sources=_bool(env, "ALLOW_LOCAL_SOURCES", environment == "development"),
         event_retention_seconds=_int(env, "EVENT_RETENTION_SECONDS", 7 * 24 * 3600),
         # With NOTIFY, polling only covers a lost notification; on SQLite it is how events are found.

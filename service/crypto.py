@@ -1,4 +1,9 @@
-"""Encryption at rest for credentials: MultiFernet, so keys rotate (the newest encrypts, every key decrypts)."""
+"""Encryption at rest for credentials and sensitive values: MultiFernet, so keys rotate (the newest encrypts,
+every key decrypts).
+
+A process reads its keys once, at start, and installs them as the key ring (`set_key_ring`, as messaging installs
+its publisher); `SealedJson` columns seal and open with it, so no code path can write one of them in clear.
+"""
 
 import functools
 import hashlib
@@ -6,6 +11,8 @@ import json
 import os
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import LargeBinary
+from sqlalchemy.types import TypeDecorator
 
 from service.config import Settings
 
@@ -28,6 +35,33 @@ class SecretBox:
     def reseal(self, sealed: bytes) -> bytes:
         """The same values encrypted with the newest key (for rotation)."""
         return self._fernet.rotate(sealed)
+
+
+_key_ring: SecretBox | None = None
+
+
+def set_key_ring(box: SecretBox) -> None:
+    global _key_ring
+    _key_ring = box
+
+
+def key_ring() -> SecretBox:
+    if _key_ring is None:
+        raise RuntimeError("no key ring: the process must call crypto.set_key_ring(box_for(settings)) at start")
+    return _key_ring
+
+
+class SealedJson(TypeDecorator):
+    """A JSON value stored encrypted with the process's key ring (bytes in the database, the value in Python)."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else key_ring().seal(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else key_ring().open(bytes(value))
 
 
 def development_key(settings: Settings, name: str) -> str:

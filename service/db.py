@@ -8,16 +8,21 @@ One `session` (thread/greenlet scoped) serves the request or the task. Two kinds
 Views and crud never commit.
 """
 
+import contextlib
 import functools
+import os
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, create_engine, event
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 session = scoped_session(sessionmaker(expire_on_commit=False))
 
 # Constraint names stable across PostgreSQL and SQLite so migrations can refer to them.
@@ -58,6 +63,26 @@ class UtcDateTime(TypeDecorator):
         return value
 
 
+def add_unique(session, row, conflict: Exception):
+    """Add `row` and flush now: when a unique constraint says another row (perhaps another request's, a moment
+    ago) holds its key, raise `conflict` (a 409) instead of failing at commit with a 500."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if getattr(error.orig, "sqlstate", None) != UNIQUE_VIOLATION and "UNIQUE constraint" not in str(error.orig):
+            raise
+        raise conflict from None
+    return row
+
+
+def insert(session, model):
+    """The dialect's INSERT for `model`, which has `on_conflict_do_nothing/do_update`: get-or-create and
+    record-on-first-sight are one statement, so two requests at once cannot both insert."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -72,11 +97,26 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Deleted and rewritten rows are overwritten, not left in free pages (where a secret would outlive its row).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def _private_sqlite_files(url: str) -> None:
+    """The database file, its WAL and shared-memory files readable by this user only (SQLite gives the WAL and
+    SHM files the main file's mode when it creates them)."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return
+    os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+    for path in (database, f"{database}-wal", f"{database}-shm", f"{database}-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, 0o600)
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _private_sqlite_files(url)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -37,6 +37,14 @@ class Unauthenticated(DomainError):
     status_code = HTTPStatus.UNAUTHORIZED
 
 
+class TooManyRequests(DomainError):
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ValidationFailed(DomainError):
     status_code = HTTPStatus.UNPROCESSABLE_ENTITY
 
@@ -54,4 +62,6 @@ def handle_domain_error(error: DomainError):
     headers = {}
     if isinstance(error, Unauthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="infrakitchen"'
+    if isinstance(error, TooManyRequests):
+        headers["Retry-After"] = str(error.retry_after)
     return domain_error_body(error), error.status_code, headers

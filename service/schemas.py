@@ -1,8 +1,33 @@
-"""Schema pieces shared by every domain: the sort parameter of list endpoints."""
+"""What every domain's routes share: the Blueprint whose parser bounds JSON bodies, the input schema that refuses
+unstorable text, and the sort parameter of list endpoints."""
 
+import json
 from collections.abc import Mapping
 
+import flask_smorest
 import marshmallow as ma
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from service import json_input
+
+
+class BoundedJsonParser(FlaskParser):
+    """webargs' parser, reading bodies with json_input: a body nested too deep is a 400 like any malformed one
+    (webargs catches JSONDecodeError, not the RecursionError Python's parser raises)."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return super()._raw_load_json(req)
+        try:
+            return json_input.loads(req.get_data(cache=True))
+        except json_input.TooDeep as error:
+            raise json.JSONDecodeError(str(error), "(the body)", 0) from None
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError(f"not UTF-8: {error.reason}", "(the body)", error.start) from None
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = BoundedJsonParser()
 
 
 def sort_field(default: str, allowed: list[str]) -> ma.fields.String:
@@ -14,34 +39,12 @@ def sort_field(default: str, allowed: list[str]) -> ma.fields.String:
     )
 
 
-def _unstorable(value, path: str) -> str | None:
-    """The path of the first string PostgreSQL cannot store (a NUL, or a lone UTF-16 surrogate), if any."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            return path
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            found = _unstorable(key, path) or _unstorable(item, f"{path}.{key}" if path else str(key))
-            if found:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _unstorable(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
 class InputSchema(ma.Schema):
     """Base of every schema that loads input: text must be storable, so bad bytes are a 422, never a 500."""
 
     @ma.pre_load
     def _reject_unstorable_text(self, data, **_kwargs):
-        found = _unstorable(data, "") if isinstance(data, Mapping) else None
+        found = json_input.unstorable_path(data) if isinstance(data, Mapping) else None
         if found is not None:
             raise ma.ValidationError("text must be valid UTF-8 without NUL characters", field_name=found or "_schema")
         return data

@@ -5,7 +5,7 @@ import os
 
 import service.models  # noqa: F401  (every table, and the listeners that record events)
 from celery_tasks.celery_app import make_celery, publisher
-from service import db, messaging
+from service import crypto, db, messaging
 from service.config import Settings
 from service.engine import sandbox
 
@@ -18,6 +18,7 @@ def run_worker(settings: Settings, concurrency: int, beat: bool) -> None:
     if runs_sandbox is not None:
         log.info("runs are sandboxed (%s; network %s)", runs_sandbox.bwrap, "on" if runs_sandbox.network else "off")
     db.bind(db.make_engine(settings.database_url))
+    crypto.set_key_ring(crypto.box_for(settings))
     app = make_celery(settings)
     messaging.set_publisher(publisher(app))
     # Threads, not forks: each run is a child process anyway, and threads keep one database pool.

@@ -14,7 +14,7 @@ import pytest
 from factories.auth import bearer, make_token
 from factories.templates import TemplateVersionFactory
 from sqlalchemy import create_engine, text
-from support import Beacon, free_port, health_status, wait_for
+from support import Beacon, free_port, serving, stop
 
 import service.models  # noqa: F401  (every table registered)
 from service import db
@@ -143,22 +143,8 @@ def template(db_session):
 
 @pytest.fixture(scope="session")
 def live_server(base_env, database_url):
-    base = base_env["STATE_API_URL"]
-    port = base.split(":")[2].split("/")[0]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", port, "--workers", "1"],
-        env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-
-    try:
-        wait_for(lambda: health_status(base) == 200, timeout=60, what="the API server to start")
-    except AssertionError:
-        process.kill()  # never leave a server behind when the test cannot use it
-        process.wait()
-        raise
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    with serving(base_env) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -171,11 +157,7 @@ def worker_process(base_env, app, live_server):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process, timeout=20)
 
 
 @pytest.fixture

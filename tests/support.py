@@ -1,7 +1,11 @@
 """Small helpers for tests that talk to the API or to other processes."""
 
+import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -17,6 +21,27 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def race(*attempts) -> list:
+    """The results of `attempts` (callables), each run by a thread of its own, all released at the same moment.
+    An exception is returned as its attempt's result, so one failure does not hide the others."""
+    barrier = threading.Barrier(len(attempts))
+    results: list = [None] * len(attempts)
+
+    def one(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = attempts[i]()
+        except Exception as error:  # noqa: BLE001 (reported to the test as the result)
+            results[i] = error
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(attempts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
 
 
 def wait_for(predicate, timeout=90.0, interval=0.2, what="condition"):
@@ -37,6 +62,33 @@ def health_status(base_url: str) -> int | None:
         return requests.get(f"{base_url}/health", timeout=5).status_code
     except requests.RequestException:
         return None
+
+
+@contextlib.contextmanager
+def serving(env: dict, workers: int = 1, threads: int | None = None, stderr=None):
+    """`infrakitchen serve` in a process of its own with `env`, on the port of env's STATE_API_URL (default: a free
+    one); yields (the API's base URL, the process) once it answers. `stderr`: a file for the server's log."""
+    base = env.get("STATE_API_URL") or f"http://127.0.0.1:{free_port()}/api/v1"
+    port = base.split(":")[2].split("/")[0]
+    command = [sys.executable, "-m", "service.cli", "serve", "--port", port, "--workers", str(workers)]
+    process = subprocess.Popen(command + (["--threads", str(threads)] if threads else []), env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=stderr or subprocess.DEVNULL)
+    try:
+        wait_for(lambda: health_status(base) == 200, timeout=60, what="the API server to start")
+        yield base, process
+    finally:  # never leave a server behind
+        stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Terminate `process` (if it still runs) and wait for it; killed when it does not end within `timeout`."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class Socket:

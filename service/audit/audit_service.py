@@ -38,8 +38,8 @@ def record(actor: Principal, action: str, entity_type: str, entity_id, before=No
 
 @db.unit_of_work
 def list_audit_logs(actor: Principal, filters: dict, sort: str, page: int, page_size: int):
-    """(entries, total), newest first by default. The whole log needs 'audit:read'; the trail of one entity
-    (an `entity_id` filter) is open to everyone who may read it."""
+    """(entries, total), newest first by default. The whole log needs 'audit:read'; so does the trail of any
+    entity but a resource or run the caller sees (an `entity_id` filter), which is open to them."""
     actor.require("audit:read" if not filters.get("entity_id") else "read")
     if filters.get("entity_id") and not actor.can("audit:read"):
         _require_visible(actor, filters["entity_id"])
@@ -49,10 +49,12 @@ def list_audit_logs(actor: Principal, filters: dict, sort: str, page: int, page_
 
 
 def _require_visible(actor: Principal, entity_id: str) -> None:
-    # The trails of resources and runs (state changes are filed under the resource) are for those who see them.
+    # Resources and runs that exist and that the caller sees (state changes are filed under the resource). Not
+    # deleted resources, service accounts, integrations or users: their trails are for auditors.
     try:
         entity = uuid.UUID(entity_id)
     except ValueError:
-        return
-    if access.resource_hidden_from(actor, entity) or access.run_hidden_from(actor, entity):
+        entity = None
+    owner = entity and (access.owner_of(entity) or access.owner_of_run(entity))
+    if owner is None or not actor.may_see(owner):
         raise NotFound(f"no audit trail for {entity_id}")

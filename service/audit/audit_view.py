@@ -1,10 +1,10 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.audit import audit_service
 from service.audit.audit_schema import AuditLogQueryArgsSchema, AuditLogSchema
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
+from service.schemas import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit-logs", description="The append-only audit trail.")
 

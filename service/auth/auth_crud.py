@@ -1,9 +1,11 @@
 import uuid
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
+from service import db
 from service.auth.auth_model import ServiceAccount, User
+from service.errors import Conflict
 
 
 def get_service_account_by_hash(session: Session, token_hash: str) -> ServiceAccount | None:
@@ -15,9 +17,15 @@ def get_service_account_by_name(session: Session, name: str) -> ServiceAccount |
 
 
 def add_service_account(session: Session, account: ServiceAccount) -> ServiceAccount:
-    session.add(account)
-    session.flush()  # need the unique checks now, to answer 409 rather than fail at commit
-    return account
+    return db.add_unique(session, account, Conflict(f"a service account named {account.name!r} already exists"))
+
+
+def mark_service_account_used(session: Session, account_id: uuid.UUID, now, unless_since) -> None:
+    """Set last_used_at, unless another request just did (no read-modify-write: requests at once all succeed)."""
+    session.execute(update(ServiceAccount)
+                    .where(ServiceAccount.id == account_id,
+                           or_(ServiceAccount.last_used_at.is_(None), ServiceAccount.last_used_at < unless_since))
+                    .values(last_used_at=now))
 
 
 def get_service_account(session: Session, account_id: uuid.UUID) -> ServiceAccount | None:
@@ -28,13 +36,20 @@ def select_service_accounts() -> Select:
     return select(ServiceAccount)
 
 
-def touch_user(session: Session, ref: str, now) -> None:
-    """Record a user as seen now (created on first sight)."""
-    user = session.get(User, ref)
-    if user is None:
-        session.add(User(ref=ref, first_seen_at=now, last_seen_at=now))
-    else:
-        user.last_seen_at = now
+def touch_user(session: Session, ref: str, now) -> str | None:
+    """Record a user as seen now (created on first sight, in one statement: a new user's first page load sends
+    several requests at once); returns the role an admin gave them, if any."""
+    statement = db.insert(session, User).values(ref=ref, first_seen_at=now, last_seen_at=now)
+    return session.scalar(statement.on_conflict_do_update(index_elements=[User.ref], set_={"last_seen_at": now})
+                          .returning(User.role))
+
+
+def role_of_user(session: Session, ref: str) -> str | None:
+    return session.scalar(select(User.role).where(User.ref == ref))
+
+
+def get_user(session: Session, ref: str) -> User | None:
+    return session.get(User, ref)
 
 
 def select_users() -> Select:

@@ -22,10 +22,7 @@ def install(app: Flask) -> None:
         if guest_role and "Authorization" not in request.headers:
             g.principal = Principal(subject="guest", kind="guest", role=guest_role)
             return None
-        g.principal = auth_service.authenticate(
-            request.headers.get("Authorization"), app.extensions.get("backstage_verifier"),
-            app.config["BACKSTAGE_USER_ROLE"], app.extensions.get("session_tokens"),
-        )
+        g.principal = auth_service.authenticate(request.headers.get("Authorization"), app.extensions["token_trust"])
         return None
 
 

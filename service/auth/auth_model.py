@@ -28,10 +28,13 @@ class ServiceAccount(Base):
 
 
 class User(Base):
-    """A person seen through a Backstage token, recorded on first sight (for listings, audit and ownership)."""
+    """A person seen through a Backstage token or an OAuth login, recorded on first sight (for listings, audit,
+    ownership and the role an admin gave them)."""
 
     __tablename__ = "users"
 
     ref: Mapped[str] = mapped_column(String(300), primary_key=True)  # e.g. user:default/alice
+    # Set by an admin; None: the default role of the way they signed in (BACKSTAGE_USER_ROLE, OAUTH_USER_ROLE).
+    role: Mapped[str | None] = mapped_column(String(20))
     first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -6,7 +6,7 @@ from service.schemas import InputSchema
 
 class MeSchema(ma.Schema):
     subject = ma.fields.String(metadata={"description": "e.g. user:default/alice or service-account:ci"})
-    kind = ma.fields.String(metadata={"enum": ["service_account", "backstage_user", "run"]})
+    kind = ma.fields.String(metadata={"enum": ["service_account", "backstage_user", "oauth_user", "guest", "run"]})
     role = ma.fields.String(metadata={"enum": list(ROLES)})
     ownership = ma.fields.List(ma.fields.String(), metadata={"description": "Entity refs the caller owns through."})
 
@@ -33,6 +33,15 @@ class ServiceAccountCreatedSchema(ServiceAccountSchema):
 
 
 class UserSchema(ma.Schema):
-    ref = ma.fields.String(metadata={"description": "The Backstage user entity ref."})
+    ref = ma.fields.String(metadata={"description": "The user entity ref (Backstage, or user:github/<login> and "
+                                                    "user:microsoft/<upn> for OAuth logins)."})
+    role = ma.fields.String(allow_none=True, metadata={
+        "enum": list(ROLES), "description": "Given by an admin; null: the default role of how they sign in "
+                                            "(BACKSTAGE_USER_ROLE or OAUTH_USER_ROLE)."})
     first_seen_at = ma.fields.DateTime()
     last_seen_at = ma.fields.DateTime()
+
+
+class UserRoleSchema(InputSchema):
+    role = ma.fields.String(required=True, allow_none=True, validate=ma.validate.OneOf(ROLES), metadata={
+        "description": "null gives back the default role of how they sign in."})

@@ -5,6 +5,7 @@ import hmac
 import secrets
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from service import db
@@ -14,7 +15,7 @@ from service.auth.auth_model import ROLES, ServiceAccount
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.auth.principal import Principal
 from service.crypto import hash_token
-from service.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from service.errors import NotFound, Unauthenticated, ValidationFailed
 from service.listing import page_of
 from service.oauth.session_tokens import SessionTokens, is_session_token
 
@@ -42,8 +43,6 @@ def create_service_account(name: str, role: str, expires_at: datetime | None = N
     if not name or len(name) > 200:
         raise ValidationFailed("name must be 1 to 200 characters", errors={"name": ["1 to 200 characters"]})
     session = db.session()
-    if auth_crud.get_service_account_by_name(session, name):
-        raise Conflict(f"a service account named {name!r} already exists")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     account = auth_crud.add_service_account(session, ServiceAccount(
         name=name, role=role, token_hash=hash_token(token), token_prefix=token[:10], expires_at=expires_at
@@ -76,23 +75,36 @@ def revoke_service_account(actor: Principal, account_id: uuid.UUID | None = None
     return account
 
 
+@dataclass(frozen=True)
+class TokenTrust:
+    """The tokens this server accepts besides its own service-account tokens and run credentials, and the role
+    each kind of person gets unless an admin gave them one."""
+
+    backstage: BackstageTokenVerifier | None = None  # set when BACKSTAGE_BASE_URL is
+    backstage_role: str = "member"
+    sessions: SessionTokens | None = None  # set only when an OAuth provider is configured
+    oauth_role: str = "member"
+
+
 @db.unit_of_work
-def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | None = None,
-                 backstage_role: str = "member", sessions: SessionTokens | None = None) -> Principal:
-    """The Principal behind an `Authorization` header: a service-account token, a run credential, or (when
-    `backstage` is configured) a Backstage user token. Raises Unauthenticated."""
+def authenticate(authorization: str | None, trust: TokenTrust = TokenTrust()) -> Principal:
+    """The Principal behind an `Authorization` header: a service-account token, a run credential, a Backstage
+    user token or a session token of an OAuth login (each when `trust` accepts it). Raises Unauthenticated."""
     token = _token_of(authorization)
-    if token.count(".") == 2 and sessions is not None and is_session_token(token):
-        claims = sessions.verify(token)
-        return Principal(subject=str(claims["sub"]), kind="oauth_user", role=str(claims.get("role", "viewer")),
+    if token.count(".") == 2 and is_session_token(token):
+        if trust.sessions is None:
+            raise Unauthenticated("session tokens are not accepted here (no OAuth provider is configured)")
+        claims = trust.sessions.verify(token)
+        subject = str(claims["sub"])
+        return Principal(subject=subject, kind="oauth_user", role=_role_of(subject, trust.oauth_role),
                          expires_at=_expiry(claims))
     if token.count(".") == 2 and not token.startswith((TOKEN_PREFIX, run_credentials.RUN_TOKEN_PREFIX)):
-        if backstage is None:
+        if trust.backstage is None:
             raise Unauthenticated("Backstage tokens are not accepted here (BACKSTAGE_BASE_URL is not set)")
-        claims = backstage.verify(token)
-        _seen(str(claims["sub"]))
-        return Principal(subject=str(claims["sub"]), kind="backstage_user", role=backstage_role,
-                         ownership=backstage.ownership(token, claims), expires_at=_expiry(claims))
+        claims = trust.backstage.verify(token)
+        subject = str(claims["sub"])
+        return Principal(subject=subject, kind="backstage_user", role=_role_of(subject, trust.backstage_role),
+                         ownership=trust.backstage.ownership(token, claims), expires_at=_expiry(claims))
     if token.startswith(run_credentials.RUN_TOKEN_PREFIX):
         principal = run_credentials.principal_for(token)
         if principal is None:
@@ -108,26 +120,30 @@ def authenticate(authorization: str | None, backstage: BackstageTokenVerifier | 
     if account.expires_at is not None and account.expires_at <= now:
         raise Unauthenticated("token expired")
     if account.last_used_at is None or now - account.last_used_at > LAST_USED_RESOLUTION:
-        account.last_used_at = now
+        auth_crud.mark_service_account_used(db.session(), account.id, now, now - LAST_USED_RESOLUTION)
     return principal_of(account)
 
 
 @db.unit_of_work
-def authenticate_connection(token: str, backstage: BackstageTokenVerifier | None = None,
-                            backstage_role: str = "member", sessions: SessionTokens | None = None) -> Principal:
+def authenticate_connection(token: str, trust: TokenTrust = TokenTrust()) -> Principal:
     """authenticate() for long-lived connections (WebSockets), in a transaction of its own."""
-    return authenticate(f"Bearer {token}", backstage, backstage_role, sessions)
+    return authenticate(f"Bearer {token}", trust)
 
 
 _last_recorded: dict[str, float] = {}
 
 
-def _seen(ref: str) -> None:
-    # Recorded at most once a minute per process: knowing who exists must not turn every read into a write.
-    now = time.monotonic()
+def _role_of(ref: str, default: str) -> str:
+    """The role an admin gave this person, else the default of how they signed in. Read on every request, so a
+    changed role applies at once; the user is recorded as seen at most once a minute per process (knowing who
+    exists must not turn every read into a write)."""
+    session, now = db.session(), time.monotonic()
     if now - _last_recorded.get(ref, float("-inf")) >= LAST_USED_RESOLUTION.total_seconds():
-        auth_crud.touch_user(db.session(), ref, db.utcnow())
+        role = auth_crud.touch_user(session, ref, db.utcnow())
         _last_recorded[ref] = now
+    else:
+        role = auth_crud.role_of_user(session, ref)
+    return role or default
 
 
 @db.unit_of_work
@@ -135,6 +151,21 @@ def list_users(actor: Principal, page: int, page_size: int):
     """(users seen so far, total), by ref. Admins and platform engineers."""
     actor.require("audit:read")
     return page_of(db.session(), auth_crud.select_users(), page, page_size)
+
+
+@db.unit_of_work
+def set_user_role(actor: Principal, ref: str, role: str | None):
+    """Give a person a role (None: back to the default of how they sign in), effective on their next request.
+    Admins only; a person not seen yet is recorded now, so a role can be given before their first login."""
+    actor.require("admin")
+    if role is not None and role not in ROLES:
+        raise ValidationFailed(f"unknown role {role!r}", errors={"role": [f"must be one of {', '.join(ROLES)}"]})
+    session = db.session()
+    before = auth_crud.touch_user(session, ref, db.utcnow())
+    user = auth_crud.get_user(session, ref)
+    user.role = role
+    audit_service.record(actor, "user.set_role", "user", ref, before={"role": before}, after={"role": role})
+    return user
 
 
 def _token_of(authorization: str | None) -> str:

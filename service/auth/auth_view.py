@@ -2,7 +2,6 @@ import uuid
 from types import SimpleNamespace
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.auth import auth_service
 from service.auth.auth_guard import current_principal
@@ -11,10 +10,12 @@ from service.auth.auth_schema import (
     ServiceAccountCreatedSchema,
     ServiceAccountCreateSchema,
     ServiceAccountSchema,
+    UserRoleSchema,
     UserSchema,
 )
 from service.listing import respond_with_page
 from service.openapi_links import link, links
+from service.schemas import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Who is asking, and service accounts.")
 
@@ -66,6 +67,17 @@ def revoke_service_account(account_id: uuid.UUID):
 def list_users(pagination_parameters):
     """List the Backstage users seen so far (admins, platform)"""
     return respond_with_page(pagination_parameters, auth_service.list_users, current_principal())
+
+
+@blp.route("/users/<path:ref>", methods=["PATCH"])
+@blp.arguments(UserRoleSchema)
+@blp.response(200, UserSchema)
+@blp.alt_response(403, "FORBIDDEN")
+@blp.doc(parameters=[{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"},
+                      "description": "The user entity ref, e.g. user:default/alice"}])
+def set_user_role(data, ref: str):
+    """Give a person a role, effective on their next request (admins; null: the default of how they sign in)"""
+    return auth_service.set_user_role(current_principal(), ref, data["role"])
 
 
 def register(app, api, sock) -> None:

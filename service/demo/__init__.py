@@ -21,6 +21,7 @@ from service.runs import run_service
 from service.runs.run_model import RunKind
 from service.server import run_server
 from service.templates import template_service
+from service.templates.module_archive import ModuleLimits
 from service.templates.module_source import ModuleSource
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def _seed(settings: Settings, actor: Principal):
         )
         template_service.create_version(
             actor, template.id, "1.0.0", ModuleSource(url=str(DEMO_MODULE)),
-            template_service.SourceLimits(settings.max_module_bytes, allow_local=True),
+            template_service.SourceLimits(ModuleLimits.of(settings), allow_local=True),
         )
     name = f"demo-{secrets.token_hex(3)}"
     resource = resource_service.create_resource(

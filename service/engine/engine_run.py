@@ -23,7 +23,9 @@ from service.engine.process import (
     run_captured,
     run_streaming,
 )
+from service.errors import ValidationFailed
 from service.templates import module_archive
+from service.templates.module_archive import ModuleLimits
 
 VAR_FILE = "infrakitchen.tfvars.json"
 STATE_FILE = "terraform.tfstate"
@@ -164,7 +166,10 @@ def _steps(base: list[str], kind: str) -> list[tuple[str, list[str]]]:
 def _run_in(work_dir: Path, job: EngineJob, settings: Settings, emit, control: RunControl,
             launch: Launch) -> EngineResult:
     source = work_dir / "src"
-    module_archive.unpack(job.archive, source)
+    try:
+        module_archive.unpack(job.archive, source, ModuleLimits.of(settings))
+    except ValidationFailed as error:  # a version registered before this server's limits
+        return EngineResult(succeeded=False, error=error.message)
     module = source / (job.module_path or ".")
     (module / VAR_FILE).write_text(json.dumps(job.variables))
     env = {**job.environment, **engine_env(work_dir, settings.plugin_cache_dir, launch.wrapped)}

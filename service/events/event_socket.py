@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from simple_websocket import ConnectionClosed
 
-from service import db
+from service import db, json_input
 from service.auth.principal import Principal
 from service.errors import DomainError, Unauthenticated
 from service.events import event_service
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 SUBPROTOCOL = "infrakitchen.v1"
 CLOSE_GOING_AWAY = 1001
 CLOSE_POLICY_VIOLATION = 1008
+CLOSE_INTERNAL_ERROR = 1011
 PING_FRAME = bytes((0x89, 0))  # FIN + ping, no payload
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -108,6 +109,10 @@ class SocketSession(Viewer):
                     self.ws.event.wait(self._seconds_to_next_check())
         except ConnectionClosed:
             pass
+        except Exception:
+            # After the upgrade an HTTP error page would reach the client as a broken frame: close properly.
+            log.exception("WebSocket connection of %s failed", self.principal.subject if self.principal else "-")
+            self._close(CLOSE_INTERNAL_ERROR, "internal error: reconnect")
         finally:
             self.hub.detach(self)
             for subscription in self._subscriptions.values():
@@ -285,7 +290,9 @@ def text_frame(message: str) -> bytes:
 
 def _parse(raw) -> dict:
     try:
-        message = json.loads(raw)
+        message = json_input.loads(raw)
+    except json_input.TooDeep as error:
+        raise ProtocolError(str(error)) from None
     except (TypeError, ValueError):
         raise ProtocolError("messages are JSON objects") from None
     if not isinstance(message, dict):

@@ -1,5 +1,4 @@
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from service.auth import auth_service
 from service.auth.auth_guard import current_principal
@@ -7,6 +6,7 @@ from service.events import event_service
 from service.events.event_hub import Topic
 from service.events.event_schema import TOPIC_FIELDS, EventPageSchema, EventQueryArgsSchema
 from service.events.event_socket import SUBPROTOCOL, SocketSession
+from service.schemas import Blueprint
 
 SOCKET_PATH = "/api/v1/ws"
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events",
@@ -52,9 +52,6 @@ def register(app, api, sock) -> None:
 
 def _authenticator(app):
     def authenticate(token: str):
-        return auth_service.authenticate_connection(
-            token, app.extensions.get("backstage_verifier"), app.config["BACKSTAGE_USER_ROLE"],
-            app.extensions.get("session_tokens"),
-        )
+        return auth_service.authenticate_connection(token, app.extensions["token_trust"])
 
     return authenticate

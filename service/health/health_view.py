@@ -1,8 +1,8 @@
 import marshmallow as ma
 from flask import current_app
-from flask_smorest import Blueprint
 
 from service.health import health_service
+from service.schemas import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Readiness for load balancers.")
 

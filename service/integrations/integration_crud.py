@@ -3,6 +3,8 @@ import uuid
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
+from service import db
+from service.errors import Conflict
 from service.integrations.integration_model import Integration, IntegrationGrant, resource_integrations
 
 
@@ -10,18 +12,12 @@ def get_integration(session: Session, integration_id: uuid.UUID) -> Integration 
     return session.get(Integration, integration_id)
 
 
-def get_integration_by_name(session: Session, name: str) -> Integration | None:
-    return session.scalar(select(Integration).where(Integration.name == name))
-
-
 def select_integrations() -> Select:
     return select(Integration)
 
 
 def add_integration(session: Session, integration: Integration) -> Integration:
-    session.add(integration)
-    session.flush()  # need integration.id for the audit entry
-    return integration
+    return db.add_unique(session, integration, Conflict(f"an integration named {integration.name!r} already exists"))
 
 
 def delete_integration(session: Session, integration: Integration) -> None:
@@ -34,7 +30,10 @@ def grant_subjects(session: Session, integration_id: uuid.UUID) -> list[str]:
 
 
 def put_grant(session: Session, grant: IntegrationGrant) -> None:
-    session.merge(grant)
+    """Add the grant unless it exists (one statement: two requests granting at once both succeed)."""
+    session.execute(db.insert(session, IntegrationGrant)
+                    .values(integration_id=grant.integration_id, subject=grant.subject, created_by=grant.created_by)
+                    .on_conflict_do_nothing(index_elements=["integration_id", "subject"]))
 
 
 def delete_grant(session: Session, integration_id: uuid.UUID, subject: str) -> None:

@@ -13,7 +13,12 @@ KINDS = {
 }
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 # The platform sets these for every run; an integration must not redirect state, config or binaries.
-RESERVED = re.compile(r"^(PATH|HOME|TMPDIR|LANG|TF_.*|CHECKPOINT_DISABLE)$")
+RESERVED = re.compile(r"^(PATH|HOME|TMPDIR|LANG|LC_.*|TF_.*|CHECKPOINT_DISABLE)$")
+# These change what a program loads or runs before it reads its own code (the dynamic loader, interpreters,
+# shells): an integration holding one could run code of its choosing inside every process of a run.
+LOADING = re.compile(r"^(LD_.*|DYLD_.*|GCONV_PATH|PYTHON.*|PERL5.*|PERLLIB|RUBYOPT|RUBYLIB|NODE_OPTIONS|NODE_PATH|"
+                     r"BASH_ENV|ENV|SHELLOPTS|BASHOPTS|IFS|PS4|PROMPT_COMMAND|GIT_.*|SSL_CERT_.*|CURL_CA_BUNDLE|"
+                     r"REQUESTS_CA_BUNDLE|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|GODEBUG|GOFLAGS)$")
 
 
 def check_values(kind: str, values: dict) -> None:
@@ -21,8 +26,12 @@ def check_values(kind: str, values: dict) -> None:
     required, optional = KINDS[kind]
     errors: dict[str, list[str]] = {}
     for name, value in values.items():
-        if not NAME.match(name) or RESERVED.match(name):
-            errors[name] = ["not an allowed environment variable name"]
+        if not NAME.match(name):
+            errors[name] = ["not an environment variable name (letters, digits and _, not starting with a digit)"]
+        elif RESERVED.match(name):
+            errors[name] = [f"{name} is set by the platform for every run: an integration may not set it"]
+        elif LOADING.match(name.upper()):
+            errors[name] = [f"{name} changes how programs load or run: an integration may not set it"]
         elif optional is not None and name not in required | optional:
             errors[name] = [f"not used by {kind} integrations ({', '.join(sorted(required | optional))})"]
         elif not isinstance(value, str) or not value:

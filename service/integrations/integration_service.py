@@ -29,8 +29,6 @@ def create_integration(actor: Principal, box: SecretBox, name: str, kind: str, v
     actor.require("integrations:write")
     check_values(kind, values)
     session = db.session()
-    if integration_crud.get_integration_by_name(session, name):
-        raise Conflict(f"an integration named {name!r} already exists")
     integration = integration_crud.add_integration(session, Integration(
         name=name, kind=kind, description=description, variable_names=sorted(values),
         sealed_values=box.seal(values), created_by=actor.subject,

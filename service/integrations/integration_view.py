@@ -2,7 +2,6 @@ import uuid
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
 from service.integrations import integration_service
@@ -14,6 +13,7 @@ from service.integrations.integration_schema import (
 )
 from service.listing import respond_with_page
 from service.openapi_links import link, links
+from service.schemas import Blueprint
 
 blp = Blueprint("integrations", __name__, url_prefix="/api/v1/integrations",
                 description="Credentials for runs: encrypted at rest, never returned, granted to people.")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, UtcDateTime, utcnow
@@ -10,10 +10,14 @@ from service.db import Base, UtcDateTime, utcnow
 
 class OAuthLoginState(Base):
     __tablename__ = "oauth_login_states"
+    __table_args__ = (Index("ix_oauth_login_states_address_created", "client_address", "created_at"),
+                      Index("ix_oauth_login_states_created", "created_at"))
 
     state: Mapped[str] = mapped_column(String(64), primary_key=True)
     provider: Mapped[str] = mapped_column(String(20))
     code_verifier: Mapped[str] = mapped_column(String(128))
+    # Who started the login (the peer address): logins are unauthenticated, so they are counted per address.
+    client_address: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

@@ -1,11 +1,10 @@
 """OAuth login for use without Backstage. These routes are public: they are how a person gets a token."""
 
 import marshmallow as ma
-from flask import current_app, redirect
-from flask_smorest import Blueprint
+from flask import current_app, redirect, request
 
 from service.oauth import oauth_service
-from service.schemas import InputSchema
+from service.schemas import Blueprint, InputSchema
 
 blp = Blueprint("oauth", __name__, url_prefix="/api/v1/auth",
                 description="OAuth 2.0 login (GitHub, Microsoft) issuing the service's own short-lived tokens.")
@@ -37,6 +36,13 @@ def _provider(name: str):
     return provider
 
 
+def _sessions():
+    sessions = current_app.extensions["token_trust"].sessions
+    if sessions is None:
+        raise oauth_service.OAuthNotConfigured()
+    return sessions
+
+
 def _redirect_uri(name: str) -> str:
     return f"{current_app.config['PUBLIC_URL']}/api/v1/auth/oauth/{name}/callback"
 
@@ -44,10 +50,11 @@ def _redirect_uri(name: str) -> str:
 @blp.route("/oauth/<string:provider>/login")
 @blp.response(302)
 @blp.alt_response(404, "NOT_FOUND")
+@blp.alt_response(429, "TOO_MANY_REQUESTS")
 @blp.doc(security=[])
 def oauth_login(provider: str):
     """Start a login: redirects to the provider's consent page"""
-    return redirect(oauth_service.start_login(_provider(provider), _redirect_uri(provider)))
+    return redirect(oauth_service.start_login(_provider(provider), _redirect_uri(provider), request.remote_addr or ""))
 
 
 @blp.route("/oauth/<string:provider>/callback")
@@ -60,8 +67,8 @@ def oauth_login(provider: str):
 def oauth_callback(args, provider: str):
     """Finish a login: the provider sends the browser back here with a code"""
     return oauth_service.finish_login(
-        _provider(provider), _redirect_uri(provider), current_app.extensions["session_tokens"],
-        current_app.config["OAUTH_USER_ROLE"], args.get("code"), args.get("state"), args.get("error"),
+        _provider(provider), _redirect_uri(provider), _sessions(), args.get("code"), args.get("state"),
+        args.get("error"),
     )
 
 
@@ -69,11 +76,11 @@ def oauth_callback(args, provider: str):
 @blp.arguments(RefreshSchema)
 @blp.response(200, TokensSchema)
 @blp.alt_response(401, "UNAUTHORIZED")
+@blp.alt_response(404, "NOT_FOUND")
 @blp.doc(security=[])
 def refresh_session(data):
     """Trade a refresh token for new tokens (the old refresh token stops working)"""
-    return oauth_service.refresh(current_app.extensions["session_tokens"], current_app.config["OAUTH_USER_ROLE"],
-                                 data["refresh_token"])
+    return oauth_service.refresh(_sessions(), data["refresh_token"])
 
 
 @blp.route("/logout", methods=["POST"])

@@ -1,7 +1,8 @@
 """The service's own short-lived tokens for people who logged in with OAuth (no Backstage in between).
 
 HS256 with a key id: SESSION_KEYS holds several keys, newest first; the newest signs, all verify, so keys rotate
-without logging everyone out.
+without logging everyone out. A token says who, never what they may do: the role is the server's record of
+the person (see auth_service.TokenTrust), so a stolen signing key alone cannot mint an admin.
 """
 
 import hashlib
@@ -25,9 +26,9 @@ class SessionTokens:
         self._signing = keys[0]
         self._by_kid = {_kid(key): key for key in keys}
 
-    def issue(self, subject: str, role: str) -> str:
+    def issue(self, subject: str) -> str:
         now = int(time.time())
-        claims = {"iss": ISSUER, "sub": subject, "role": role, "iat": now, "exp": now + ACCESS_TOKEN_SECONDS}
+        claims = {"iss": ISSUER, "sub": subject, "iat": now, "exp": now + ACCESS_TOKEN_SECONDS}
         return jwt.encode(claims, self._signing, algorithm="HS256", headers={"typ": TOKEN_TYPE,
                                                                              "kid": _kid(self._signing)})
 

@@ -1,8 +1,11 @@
 import uuid
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, literal, select
+from sqlalchemy.orm import Session, undefer
 
+from service import db
+from service.db import JsonType
+from service.errors import Conflict
 from service.resources.resource_model import Resource
 
 
@@ -13,12 +16,6 @@ def get_resource(session: Session, resource_id: uuid.UUID) -> Resource | None:
 def get_resource_for_update(session: Session, resource_id: uuid.UUID) -> Resource | None:
     # Row lock: concurrent actions on one resource are serialised (a no-op on SQLite, which locks the file).
     return session.scalar(select(Resource).where(Resource.id == resource_id).with_for_update())
-
-
-def find_by_name(session: Session, entity_ref: str | None, name: str) -> Resource | None:
-    query = select(Resource).where(Resource.name == name)
-    query = query.where(Resource.entity_ref.is_(None) if entity_ref is None else Resource.entity_ref == entity_ref)
-    return session.scalar(query)
 
 
 def select_resources(entity_ref=None, state=None, status=None, template_id=None, name=None, owner=None,
@@ -42,10 +39,18 @@ def select_resources(entity_ref=None, state=None, status=None, template_id=None,
 
 
 def add_resource(session: Session, resource: Resource) -> Resource:
-    session.add(resource)
-    session.flush()  # need resource.id for the audit entry
-    return resource
+    """Names are unique per owner within a catalog entity: a conflict only ever names the caller's own."""
+    scope = f"entity {resource.entity_ref}" if resource.entity_ref else "resources without an entity"
+    return db.add_unique(session, resource, Conflict(
+        f"{resource.owner} already has a resource named {resource.name!r} for {scope}"))
 
 
 def delete_resource(session: Session, resource: Resource) -> None:
     session.delete(resource)
+
+
+def with_secrets(session: Session):
+    """Every resource with sensitive values (their values loaded), a batch at a time."""
+    query = (select(Resource).where(Resource.secret_names != literal([], JsonType))
+             .options(undefer(Resource.secret_variables)).execution_options(yield_per=500))
+    return session.scalars(query)

@@ -4,8 +4,9 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, literal_column
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from service.crypto import SealedJson
 from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
 from service.integrations.integration_model import Integration, resource_integrations
 from service.resources import resource_states
@@ -19,8 +20,10 @@ from service.templates.template_model import Template, TemplateVersion
 class Resource(Base):
     __tablename__ = "resources"
     __table_args__ = (
-        # Names are unique within a catalog entity (resources without one share the empty scope).
-        Index("uq_resources_entity_name", literal_column("coalesce(entity_ref, '')"), "name", unique=True),
+        # Names are unique per owner within a catalog entity (resources without one share the empty scope): per
+        # owner, so that a name taken by a team you cannot see is not refused (which would tell you it exists).
+        Index("uq_resources_entity_owner_name", literal_column("coalesce(entity_ref, '')"), "owner", "name",
+              unique=True),
         # The list endpoints filter by these and sort by created_at/name; keep them index-only friendly.
         Index("ix_resources_entity_created", "entity_ref", "created_at"),
         Index("ix_resources_state_status_created", "state", "status", "created_at"),
@@ -38,9 +41,12 @@ class Resource(Base):
     )
     entity_ref: Mapped[str | None] = mapped_column(String(300))
     # Values of the module's non-sensitive variables; the sensitive ones live apart so that nothing that
-    # serialises `variables` can leak them (and so they can be encrypted at rest on their own).
+    # serialises `variables` can leak them: their names in clear (to show them masked), their values sealed with
+    # the key ring and loaded only when a run needs them.
     variables: Mapped[dict] = mapped_column(JsonType, default=dict)
-    secret_variables: Mapped[dict] = mapped_column(JsonType, default=dict)
+    secret_names: Mapped[list] = mapped_column(JsonType, default=list)
+    secret_variables: Mapped[dict] = deferred(mapped_column("sealed_secret_variables", SealedJson, default=dict,
+                                                                 nullable=False))
     # {name: {"value": ..., "sensitive": false}}; sensitive outputs are stored without their value.
     outputs: Mapped[dict] = mapped_column(JsonType, default=dict)
     state: Mapped[str] = mapped_column(String(20), default=State.PROVISION)

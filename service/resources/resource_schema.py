@@ -1,6 +1,7 @@
 import marshmallow as ma
 from flask_smorest.error_handler import ErrorSchema
 
+from service.resources import variable_values
 from service.resources.resource_states import USER_ACTIONS, State, Status
 from service.resources.variable_values import MASK
 from service.schemas import InputSchema, sort_field
@@ -71,7 +72,7 @@ class ResourceSchema(ma.Schema):
     updated_at = ma.fields.DateTime()
 
     def _variables(self, resource) -> dict:
-        return {**resource.variables, **{name: MASK for name in resource.secret_variables}}
+        return variable_values.masked(resource.variables, resource.secret_names)
 
     def _last_run(self, resource) -> dict | None:
         run = resource.last_run

@@ -7,10 +7,12 @@ Runs sit above resources: the run service asks this one to move a resource when 
 
 import uuid
 
+from sqlalchemy.orm.attributes import flag_modified
+
 from service import access, db
 from service.audit import audit_service
 from service.auth.principal import Principal
-from service.errors import Conflict, PermissionDenied
+from service.errors import PermissionDenied
 from service.integrations import integration_service
 from service.listing import apply_sort, page_of
 from service.resources import resource_crud, variable_values
@@ -44,7 +46,7 @@ def snapshot(resource: Resource) -> dict:
         "entity_ref": resource.entity_ref,
         "owner": resource.owner,
         "template_version_id": str(resource.template_version_id),
-        "variables": variable_values.masked(resource.variables, resource.secret_variables),
+        "variables": variable_values.masked(resource.variables, resource.secret_names),
         "integrations": [i.name for i in resource.integrations],
     }
 
@@ -62,9 +64,6 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
     version = template_service.resolve_version(actor, template_id, template_version_id)
     plain, secret = variable_values.validate(version.variables, variables)
     session = db.session()
-    if resource_crud.find_by_name(session, entity_ref, name):
-        scope = f"entity {entity_ref}" if entity_ref else "resources without an entity"
-        raise Conflict(f"a resource named {name!r} already exists for {scope}")
     requires_approval = template_service.get_template(actor, template_id).requires_approval
     resource = resource_crud.add_resource(
         session,
@@ -74,6 +73,7 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
             template_version_id=version.id,
             entity_ref=entity_ref,
             variables=plain,
+            secret_names=sorted(secret),
             secret_variables=secret,
             outputs={},
             state=State.PROVISION,
@@ -214,3 +214,14 @@ def mark_run_finished(actor: Principal, resource_id: uuid.UUID, succeeded: bool,
     audit_service.record(actor, "resource.run_succeeded" if succeeded else "resource.run_failed", "resource",
                          resource.id, before=before, after=snapshot(resource))
     return resource
+
+
+@db.unit_of_work
+def reseal_secrets() -> int:
+    """Write every resource's sensitive values again, sealed with the newest key of the key ring (rotation);
+    the number of resources that have some."""
+    count = 0
+    for resource in resource_crud.with_secrets(db.session()):
+        flag_modified(resource, "secret_variables")
+        count += 1
+    return count

@@ -1,7 +1,6 @@
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
@@ -18,6 +17,7 @@ from service.resources.resource_schema import (
 from service.runs import run_service
 from service.runs.run_model import RunKind
 from service.runs.run_schema import RunQueryArgsSchema, RunSchema
+from service.schemas import Blueprint
 
 blp = Blueprint("resources", __name__, url_prefix="/api/v1/resources",
                 description="Resources: template instances, and the actions that move them through their states.")

@@ -35,6 +35,6 @@ def validate(declared: list[dict], values: dict) -> tuple[dict, dict]:
     return plain, {k: v for k, v in values.items() if k in secret}
 
 
-def masked(plain: dict, secret: dict) -> dict:
+def masked(plain: dict, secret_names) -> dict:
     """All variables for display: the sensitive ones replaced by a mask."""
-    return {**plain, **{k: MASK for k in secret}}
+    return {**plain, **{k: MASK for k in secret_names}}

@@ -1,9 +1,9 @@
 import uuid
 
 from sqlalchemy import Select, and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service import db
 from service.errors import Conflict
 from service.resources.resource_model import Resource
 from service.runs import run_states
@@ -16,12 +16,7 @@ def get_run(session: Session, run_id: uuid.UUID) -> Run | None:
 
 
 def add_run(session: Session, run: Run) -> Run:
-    session.add(run)
-    try:
-        session.flush()  # the one-active-run index speaks now, as a 409, not at commit
-    except IntegrityError:
-        raise Conflict("the resource already has a queued or running run") from None
-    return run
+    return db.add_unique(session, run, Conflict("the resource already has a queued or running run"))
 
 
 def get_run_for_update(session: Session, run_id: uuid.UUID, skip_locked: bool = False) -> Run | None:

@@ -78,7 +78,7 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
     else:
         resource = resource_service.mark_run_started(run.resource_id)
     module = template_service.module_for_run(resource.template_version_id)
-    credentials = integration_service.run_environment(crypto.box_for(settings), resource.id)
+    credentials = integration_service.run_environment(crypto.key_ring(), resource.id)
     job = engine_run.EngineJob(
         kind="plan" if run.kind in DRY_RUN_KINDS else run.kind,
         archive=module.archive,
@@ -91,12 +91,14 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
     return _ClaimedRun(run_id=run.id, resource_id=resource.id, kind=run.kind, job=job, masker=masker)
 
 
-def stored_outputs(raw: dict | None) -> dict | None:
-    """Outputs as the platform keeps them: sensitive ones without their value."""
+def stored_outputs(raw: dict | None, masker: Masker) -> dict | None:
+    """Outputs as the platform keeps them: sensitive ones without their value, and any secret a module passed
+    off as plain (`nonsensitive(base64encode(var.password))`) masked like a log line."""
     if raw is None:
         return None
     return {
-        name: {"sensitive": True} if item.get("sensitive") else {"sensitive": False, "value": item.get("value")}
+        name: {"sensitive": True} if item.get("sensitive")
+        else {"sensitive": False, "value": masker.within(item.get("value"))}
         for name, item in raw.items()
     }
 
@@ -108,7 +110,7 @@ def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: i
     run.state_token_hash = None  # the credential ends with the run
     # An engine killed (force-cancel, timeout) cannot unlock the state itself; the run's end releases it.
     state_service.release_locks_of_run(run.id)
-    outputs = stored_outputs(result.outputs)
+    outputs = stored_outputs(result.outputs, claimed.masker)
     run.move(run_states.finish_action(result.succeeded, result.cancelled))
     run.error = claimed.masker(result.error) if result.error else None
     run.outputs = outputs

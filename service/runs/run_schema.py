@@ -56,6 +56,7 @@ class RunCancelSchema(InputSchema):
 
 
 class RunQueryArgsSchema(InputSchema):
+    resource_id = ma.fields.UUID(metadata={"description": "Only this resource's runs (404 if it is not visible)."})
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in RunStatus]))
     kind = ma.fields.String(validate=ma.validate.OneOf([k.value for k in RunKind]))
     sort = sort_field("-created_at", ["created_at", "status", "kind"])

@@ -80,7 +80,7 @@ def cancel_run(actor: Principal, run_id: uuid.UUID, force: bool = False) -> Run:
     run = run_crud.get_run_for_update(session, run_id)
     if run is None:
         raise RunNotFound(run_id)
-    access.require_acts_on(actor, run.resource_id)
+    access.require_acts_on_run(actor, run.id, run.resource_id)
     if run.status not in ACTIVE_RUN_STATUSES:
         raise RunAlreadyFinished(run)
     before = {"status": run.status}

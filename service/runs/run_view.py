@@ -1,7 +1,6 @@
 import uuid
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
@@ -15,6 +14,7 @@ from service.runs.run_schema import (
     RunSchema,
 )
 from service.runs.run_states import ACTIVE_RUN_STATUSES
+from service.schemas import Blueprint
 
 blp = Blueprint("runs", __name__, url_prefix="/api/v1/runs", description="Runs: engine executions and their logs.")
 

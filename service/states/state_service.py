@@ -7,10 +7,9 @@ resource of a running run). State may hold secrets, so reading it needs write ri
 
 import base64
 import hashlib
-import json
 import uuid
 
-from service import access, db
+from service import access, db, json_input
 from service.audit import audit_service
 from service.auth.principal import Principal
 from service.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -19,6 +18,7 @@ from service.states import state_crud
 from service.states.state_model import StateLock, StateVersion
 
 VERSION_SORTS = {"id": StateVersion.id, "created_at": StateVersion.created_at}
+MAX_LOCK_ID = StateLock.lock_id.type.length
 
 
 class StateLockConflict(DomainError):
@@ -65,7 +65,9 @@ def write_state(actor: Principal, resource_id: uuid.UUID, body: bytes, lock_id: 
     if content_md5 and base64.b64encode(hashlib.md5(body).digest()).decode() != content_md5:  # noqa: S324
         raise ValidationFailed("Content-MD5 does not match the body")
     try:
-        document = json.loads(body)
+        document = json_input.loads(body, max_depth=None)
+    except json_input.TooDeep as error:
+        raise ValidationFailed(f"state: {error}") from None
     except (ValueError, UnicodeDecodeError):
         raise ValidationFailed("state must be a JSON document") from None
     if not isinstance(document, dict):
@@ -103,6 +105,13 @@ def lock_state(actor: Principal, resource_id: uuid.UUID, info: dict) -> dict:
     lock_id = info.get("ID")
     if not isinstance(lock_id, str) or not lock_id:
         raise ValidationFailed("the lock body needs an 'ID'", errors={"ID": ["required"]})
+    if len(lock_id) > MAX_LOCK_ID:
+        raise ValidationFailed(f"the lock 'ID' is longer than {MAX_LOCK_ID} characters",
+                               errors={"ID": [f"at most {MAX_LOCK_ID} characters"]})
+    found = json_input.unstorable_path(info)
+    if found is not None:
+        raise ValidationFailed("the lock body holds text that cannot be stored (a NUL or a lone surrogate)",
+                               errors={found or "_schema": ["must be valid UTF-8 without NUL characters"]})
     session = db.session()
     lock = state_crud.get_lock_for_update(session, resource_id)
     if lock is not None:

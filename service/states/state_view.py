@@ -11,11 +11,12 @@ import uuid
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from service import json_input
 from service.auth.auth_guard import current_principal
 from service.errors import ValidationFailed
 from service.listing import respond_with_page
+from service.schemas import Blueprint
 from service.states import state_service
 from service.states.state_schema import StateLockSchema, StateVersionQueryArgsSchema, StateVersionSchema
 
@@ -24,14 +25,22 @@ blp = Blueprint("states", __name__, url_prefix="/api/v1/resources",
                 description="Engine state kept by the platform: versions, rollback, locks.")
 
 
+MAX_LOCK_BODY = 64 * 1024  # the engine's lock JSON is a few hundred bytes
+
+
 @protocol.errorhandler(state_service.StateLockConflict)
 def _locked(error: state_service.StateLockConflict):
     return Response(json.dumps(error.lock_info), status=error.status_code, mimetype="application/json")
 
 
 def _lock_body() -> dict:
+    raw = request.get_data()
+    if len(raw) > MAX_LOCK_BODY:
+        raise ValidationFailed(f"the lock body is larger than {MAX_LOCK_BODY} bytes")
     try:
-        body = json.loads(request.get_data() or b"{}")
+        body = json_input.loads(raw or b"{}")
+    except json_input.TooDeep as error:
+        raise ValidationFailed(f"the lock body: {error}") from None
     except ValueError:
         raise ValidationFailed("the lock body must be JSON") from None
     if not isinstance(body, dict):

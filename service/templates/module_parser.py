@@ -12,6 +12,7 @@ from typing import Any
 import hcl2
 from hcl2 import SerializationOptions
 
+from service import json_input
 from service.templates.tf_types import TypeExpressionError, check_value, parse_type, type_label
 
 # explicit_blocks marks each block body with `__is_block__`, which tells `variable "a" "b" {}` (two labels)
@@ -138,7 +139,9 @@ def _read_hcl(path: Path) -> dict[str, list[tuple[str, dict]]]:
 
 def _read_json(path: Path) -> dict[str, list[tuple[str, dict]]]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json_input.loads(path.read_text(encoding="utf-8"))
+    except json_input.TooDeep as error:
+        raise ModuleParseError(f"{path.name}: {error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModuleParseError(f"{path.name}: {_reason(error)}") from None
     if not isinstance(document, dict):
@@ -197,7 +200,10 @@ def _variable(name: str, body: dict) -> ModuleVariable:
 def _allowed_values(name: str, body: dict) -> list | None:
     """The list of a `condition = contains([...], var.<name>)` validation, the common way to say "one of":
     forms can offer a choice and resources are checked on creation. Other conditions are left to the engine."""
-    for validation in body.get("validation") or []:
+    validations = body.get("validation") or []
+    if isinstance(validations, dict):  # one block (JSON syntax); a list holds several
+        validations = [validations]
+    for validation in validations if isinstance(validations, list) else []:
         condition = validation.get("condition") if isinstance(validation, dict) else None
         match = _CONTAINS.match(condition) if isinstance(condition, str) else None
         if match is None or match.group(2) != name:

@@ -5,6 +5,7 @@ never carry credentials from the URL, nor the machine's temporary paths.
 """
 
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ _SCP = re.compile(r"[A-Za-z0-9._-]+@[A-Za-z0-9][A-Za-z0-9.-]*:(?!:)\S+")
 _SHA = re.compile(r"[0-9a-fA-F]{4,64}")
 _USERINFO = re.compile(r"(?<=://)[^/\s]*@")
 _COPY_IGNORE = shutil.ignore_patterns(".git", ".terraform", "*.tfstate*")
+log = logging.getLogger(__name__)
 _MAX_DETAIL = 200
 
 
@@ -171,7 +173,9 @@ def _clone(git: "_Git", url: str, ref: str | None, shown: str) -> str:
             git.run(checkout, failure=f"ref '{ref}' not found", cwd=git.dest)
         else:
             raise ModuleSourceError(f"ref '{ref}' not found")
-    commit = git.run(["rev-parse", "HEAD"], failure=f"the repository has no commits: {shown}", cwd=git.dest).strip()
+    # An empty remote reads as an unreachable one: anything that answers HTTP "clones" as an empty repository.
+    empty = f"the repository has no commits: {shown}" if git.local else unreachable
+    commit = git.run(["rev-parse", "HEAD"], failure=empty, cwd=git.dest).strip()
     if redact(url) != url:
         # The clone keeps its origin URL in .git/config; a token in it must not outlive the fetch.
         without_credentials = _USERINFO.sub("", url)
@@ -231,12 +235,11 @@ class _Git:
         return ModuleSourceError(f"timed out after {self.timeout:g} s")
 
     def _with_detail(self, failure: str, stderr: str) -> str:
+        """`failure`, and nothing of what git said: its errors would tell a template author whether an address
+        inside the network answers ("Failed to connect" or "Empty reply"). What git said goes to the server log."""
         lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-        if not lines:
-            return failure
-        # git's last line is often advice ("and the repository exists."); its last fatal/error line says why.
-        reasons = [line for line in lines if line.startswith(("fatal:", "error:"))]
-        detail = redact((reasons or lines)[-1])
-        for path in (str(self.dest.resolve()), str(self.dest)):
-            detail = detail.replace(path, "<dest>")  # the server's temporary paths are nobody's business
-        return f"{failure} ({detail[:_MAX_DETAIL]})"
+        if lines:
+            # git's last line is often advice ("and the repository exists."); its last fatal/error line says why.
+            reasons = [line for line in lines if line.startswith(("fatal:", "error:"))]
+            log.warning("module fetch: %s: %s", failure, redact((reasons or lines)[-1])[:_MAX_DETAIL])
+        return failure

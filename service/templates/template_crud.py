@@ -3,6 +3,8 @@ import uuid
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from service import db
+from service.errors import Conflict
 from service.templates.template_model import Template, TemplateVersion
 
 
@@ -24,19 +26,11 @@ def select_templates(name: str | None = None, deprecated: bool | None = None) ->
 
 
 def add_template(session: Session, template: Template) -> Template:
-    session.add(template)
-    session.flush()  # need template.id for the audit entry
-    return template
+    return db.add_unique(session, template, Conflict(f"a template named {template.name!r} already exists"))
 
 
 def get_version(session: Session, version_id: uuid.UUID) -> TemplateVersion | None:
     return session.get(TemplateVersion, version_id)
-
-
-def get_version_by_name(session: Session, template_id: uuid.UUID, version: str) -> TemplateVersion | None:
-    return session.scalar(
-        select(TemplateVersion).where(TemplateVersion.template_id == template_id, TemplateVersion.version == version)
-    )
 
 
 def get_latest_version(session: Session, template_id: uuid.UUID) -> TemplateVersion | None:
@@ -56,6 +50,5 @@ def select_versions(template_id: uuid.UUID, deprecated: bool | None = None) -> S
 
 
 def add_version(session: Session, version: TemplateVersion) -> TemplateVersion:
-    session.add(version)
-    session.flush()  # need version.id for the audit entry
-    return version
+    return db.add_unique(session, version, Conflict(
+        f"template {version.template_id} already has a version {version.version!r}"))

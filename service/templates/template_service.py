@@ -8,10 +8,12 @@ from pathlib import Path
 from service import db
 from service.audit import audit_service
 from service.auth.principal import Principal
-from service.errors import Conflict, NotFound, ValidationFailed
+from service.errors import NotFound, ValidationFailed
 from service.listing import apply_sort, page_of
 from service.templates import module_archive, template_crud
-from service.templates.module_parser import ModuleParseError, parse_module
+from service.templates.module_archive import ModuleLimits
+from service.templates.module_inspection import read_interface
+from service.templates.module_parser import ModuleParseError
 from service.templates.module_source import ModuleSource, ModuleSourceError, fetch_module, redact
 from service.templates.template_model import Template, TemplateVersion
 
@@ -31,7 +33,7 @@ class TemplateVersionNotFound(NotFound):
 
 @dataclass(frozen=True)
 class SourceLimits:
-    max_bytes: int
+    module: ModuleLimits
     allow_local: bool
 
 
@@ -49,8 +51,6 @@ def create_template(actor: Principal, name: str, description: str = "", requires
     """The new template; raises Conflict when the name is taken."""
     actor.require("templates:write")
     session = db.session()
-    if template_crud.get_template_by_name(session, name):
-        raise Conflict(f"a template named {name!r} already exists")
     template = template_crud.add_template(
         session,
         Template(name=name, description=description, requires_approval=requires_approval, created_by=actor.subject),
@@ -96,10 +96,11 @@ def create_version(actor: Principal, template_id: uuid.UUID, version: str, sourc
         root = Path(tmp) / "src"
         try:
             fetched = fetch_module(source, root, allow_local=limits.allow_local)
-            interface = parse_module(fetched.directory)
+            module_archive.check(root, limits.module)
+            interface = read_interface(fetched.directory)
         except (ModuleSourceError, ModuleParseError) as error:
             raise InvalidModule(str(error), errors={"source": [str(error)]}) from None
-        archive = module_archive.pack(root, limits.max_bytes)
+        archive = module_archive.pack(root, limits.module)
         module_path = fetched.directory.relative_to(root).as_posix()
     return _store_version(actor, template_id, version, source, fetched.commit, module_path, interface, archive)
 
@@ -115,8 +116,6 @@ def public_variable(variable: dict) -> dict:
 @db.unit_of_work
 def _store_version(actor, template_id, version, source, commit, module_path, interface, archive) -> TemplateVersion:
     session = db.session()
-    if template_crud.get_version_by_name(session, template_id, version):
-        raise Conflict(f"template {template_id} already has a version {version!r}")
     row = template_crud.add_version(
         session,
         TemplateVersion(
@@ -126,8 +125,8 @@ def _store_version(actor, template_id, version, source, commit, module_path, int
             source_ref=source.ref,
             source_path=None if module_path == "." else module_path,
             source_commit=commit,
-            variables=[public_variable(v.to_dict()) for v in interface.variables],
-            outputs=[o.to_dict() for o in interface.outputs],
+            variables=[public_variable(v) for v in interface["variables"]],
+            outputs=interface["outputs"],
             archive=archive,
             created_by=actor.subject,
         ),

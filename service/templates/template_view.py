@@ -2,11 +2,11 @@ import uuid
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
 from service.openapi_links import link, links
+from service.schemas import Blueprint
 from service.templates import template_service
 from service.templates.module_source import ModuleSource
 from service.templates.template_schema import (

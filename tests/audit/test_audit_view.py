@@ -8,6 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from service import db
+from service.auth import auth_service
+from service.resources import resource_service
 from service.templates import template_service
 
 
@@ -54,3 +56,14 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(db_session, entries
     with pytest.raises(DBAPIError, match="append-only"):
         with db.session.begin_nested():
             db.session.execute(text("DELETE FROM audit_logs"))
+
+
+def test_trails_of_other_entities_are_for_auditors_only(client, template):
+    account, _ = auth_service.create_service_account("made-quietly", "admin")
+    deleted = make_resource(template, name="gone", owner="service-account:trail-reader")
+    resource_service.delete_resource(ADMIN, deleted.id)
+    member, auditor = bearer(make_token("member", "trail-reader")), bearer(make_token("platform"))
+    for entity_id in (account.id, deleted.id, "user:default/alice", "not-an-id"):
+        response = client.get(f"/api/v1/audit-logs/?entity_id={entity_id}", headers=member)
+        assert response.status_code == 404, entity_id
+        assert client.get(f"/api/v1/audit-logs/?entity_id={entity_id}", headers=auditor).status_code == 200

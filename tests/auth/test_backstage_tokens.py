@@ -8,42 +8,19 @@ import hmac
 import json
 import time
 
-import jwt
 import pytest
 import responses
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from factories.auth import bearer, make_token
+from factories.backstage import BASE, JWK_1, JWK_2, KEY_1, KEY_2
+from factories.backstage import claims as _claims
+from factories.backstage import user_token as _token
 from factories.resources import make_resource
 from factories.templates import TemplateVersionFactory
 
 from service.app import create_app
 
-BASE = "http://backstage.test:7007"
 JWKS_URL = f"{BASE}/api/auth/.well-known/jwks.json"
-
-
-def _keypair(kid):
-    private = ec.generate_private_key(ec.SECP256R1())
-    jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(private.public_key()))
-    return private, {**jwk, "kid": kid, "alg": "ES256", "use": "sig"}
-
-
-KEY_1, JWK_1 = _keypair("key-1")
-KEY_2, JWK_2 = _keypair("key-2")
-
-
-def _claims(**overrides):
-    now = int(time.time())
-    claims = {"iss": f"{BASE}/api/auth", "sub": "user:default/alice", "aud": "backstage", "iat": now,
-              "exp": now + 3600, "ent": ["user:default/alice", "group:default/team-a"], "uip": "x"}
-    claims.update(overrides)
-    return {k: v for k, v in claims.items() if v is not None}
-
-
-def _token(claims=None, key=KEY_1, kid="key-1", typ="vnd.backstage.user", alg="ES256"):
-    headers = {"kid": kid, "typ": typ} if typ else {"kid": kid}
-    return jwt.encode(claims or _claims(), key, algorithm=alg, headers=headers)
 
 
 @pytest.fixture
@@ -76,7 +53,7 @@ def test_the_jwks_is_cached_not_fetched_per_request(backstage_client, jwks):
 def test_a_rotated_key_is_picked_up_with_one_refetch(backstage_client, jwks):
     assert _get(backstage_client, _token()).status_code == 200
     jwks.replace(responses.GET, JWKS_URL, json={"keys": [JWK_1, JWK_2]})
-    verifier = backstage_client.application.extensions["backstage_verifier"]
+    verifier = backstage_client.application.extensions["token_trust"].backstage
     verifier.refetch_interval = 0  # the test does not wait out the rate limit
     assert _get(backstage_client, _token(key=KEY_2, kid="key-2")).status_code == 200
     assert len(jwks.calls) == 2

@@ -1,14 +1,22 @@
 """OAuth login with GitHub and Microsoft; the providers (third parties) answer through `responses`."""
 
 import dataclasses
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
 import responses
+from factories.auth import bearer, make_token
+from sqlalchemy import update
 
+from service import db
 from service.app import create_app
+from service.crypto import development_key
+from service.oauth import oauth_service
+from service.oauth.oauth_model import OAuthLoginState
 from service.oauth.oauth_providers import configured_providers
+from service.oauth.session_tokens import _kid
 
 GITHUB_TOKEN = "https://github.com/login/oauth/access_token"
 GITHUB_USER = "https://api.github.com/user"
@@ -100,3 +108,56 @@ def test_a_forged_session_token_is_401(client):
                          "exp": 9999999999}, "not-our-key-" * 3, algorithm="HS256",
                         headers={"typ": "infrakitchen+jwt", "kid": "whatever"})
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def _signed_with_the_servers_key(client, claims: dict) -> str:
+    """A token as someone holding the server's own session key would sign it (the key leaked)."""
+    sessions = client.application.extensions["token_trust"].sessions
+    return jwt.encode({"iss": "infrakitchen", "iat": 1, "exp": 9999999999, **claims}, sessions._signing,
+                      algorithm="HS256", headers={"typ": "infrakitchen+jwt", "kid": _kid(sessions._signing)})
+
+
+def test_a_role_claim_in_a_session_token_is_ignored(client):
+    token = _signed_with_the_servers_key(client, {"sub": "user:github/mallory", "role": "admin"})
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json
+    assert (me["subject"], me["role"]) == ("user:github/mallory", "member")
+
+
+def test_session_tokens_are_refused_without_an_oauth_provider(settings, db_session):
+    # The key the development default generates: a token signed with it must still not be accepted.
+    key = development_key(settings, "session.key")
+    token = jwt.encode({"iss": "infrakitchen", "sub": "user:github/mallory", "iat": 1, "exp": 9999999999}, key,
+                       algorithm="HS256", headers={"typ": "infrakitchen+jwt", "kid": _kid(key)})
+    client = create_app(settings, bind_database=False).test_client()
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert "no OAuth provider" in response.json["message"]
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": "ikrt_x"}).status_code == 404
+
+
+def test_the_role_an_admin_gives_applies_on_the_next_request(client, providers):
+    tokens = client.get(f"/api/v1/auth/oauth/github/callback?code=c&state={_login(client, 'github')}").json
+    person = {"Authorization": f"Bearer {tokens['access_token']}"}
+    admin = bearer(make_token("admin"))
+    assert client.get("/api/v1/me", headers=person).json["role"] == "member"
+    assert client.patch("/api/v1/users/user:github/octocat", json={"role": "platform"}, headers=person) \
+        .status_code == 403
+    changed = client.patch("/api/v1/users/user:github/octocat", json={"role": "platform"}, headers=admin)
+    assert (changed.status_code, changed.json["role"]) == (200, "platform")
+    assert client.get("/api/v1/me", headers=person).json["role"] == "platform"
+    assert client.patch("/api/v1/users/user:github/octocat", json={"role": None}, headers=admin).status_code == 200
+    assert client.get("/api/v1/me", headers=person).json["role"] == "member"
+    assert client.patch("/api/v1/users/user:github/octocat", json={"role": "god"}, headers=admin).status_code == 422
+
+
+
+def test_logins_are_limited_per_address_and_expired_ones_pruned(client, db_session):
+    for _ in range(oauth_service.LOGINS_PER_ADDRESS):
+        _login(client, "github")
+    refused = client.get("/api/v1/auth/oauth/github/login")
+    assert (refused.status_code, refused.headers["Retry-After"]) == (429, "60")
+    other = client.get("/api/v1/auth/oauth/github/login", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 302
+    db.session.execute(update(OAuthLoginState).values(created_at=db.utcnow() - timedelta(hours=1)))
+    assert client.get("/api/v1/auth/oauth/github/login").status_code == 302
+    assert db.session.query(OAuthLoginState).count() == 1  # the expired ones are gone

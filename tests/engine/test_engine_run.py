@@ -9,6 +9,7 @@ from factories.modules import FAILING_TF, GREETER_TF, write_module
 
 from service.engine.engine_run import EngineJob, run_job
 from service.templates import module_archive
+from service.templates.module_archive import ModuleLimits
 
 ENGINES = [None] + [name for name in ("tofu", "terraform") if shutil.which(name)]
 
@@ -21,7 +22,7 @@ def engine_settings(request, settings, tmp_path):
 
 def _job(tmp_path, main_tf, kind="provision", variables=None, state=None) -> EngineJob:
     module = write_module(tmp_path / "src" / "mod", main_tf)
-    archive = module_archive.pack(module.parent, 1024 * 1024)
+    archive = module_archive.pack(module.parent, ModuleLimits())
     return EngineJob(kind=kind, archive=archive, module_path="mod", variables=variables or {"name": "x"},
                      state=state)
 

@@ -19,6 +19,7 @@ from factories.modules import write_module
 from service.engine import sandbox
 from service.engine.engine_run import EngineJob, run_job
 from service.templates import module_archive
+from service.templates.module_archive import ModuleLimits
 
 KEY = "ik-test-key-material-0123456789abcdef"
 CANARY = "ik-test-worker-environment-canary-42"
@@ -42,7 +43,7 @@ def hostile(settings, tmp_path, monkeypatch):
 
 def _run(settings, tmp_path, main_tf: str):
     module = write_module(tmp_path / "src" / f"m-{uuid.uuid4().hex[:6]}", main_tf)
-    job = EngineJob(kind="provision", archive=module_archive.pack(module.parent, 1024 * 1024),
+    job = EngineJob(kind="provision", archive=module_archive.pack(module.parent, ModuleLimits()),
                     module_path=module.name, variables={})
     lines: list[str] = []
     result = run_job(job, settings, f"run-{uuid.uuid4().hex[:8]}", lines.append)

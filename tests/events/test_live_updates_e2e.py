@@ -1,20 +1,20 @@
 """Live updates end to end: a real worker commits, the API server's hub hears PostgreSQL's NOTIFY, sockets
 deliver. The server is the session's `live_server` (gunicorn), reached over real WebSockets."""
 
-import os
 import socket
-import subprocess
-import sys
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
 import requests
+from conftest import ADMIN_URL
 from factories.auth import bearer, make_token
 from factories.modules import GREETER_TF, write_module
 from factories.resources import make_resource
 from factories.templates import make_template
-from support import Socket, free_port, health_status, wait_for
+from sqlalchemy import create_engine, text
+from support import Socket, serving
 
 from service import db
 from service.auth import auth_service
@@ -100,8 +100,7 @@ def test_a_client_that_reconnects_gets_what_it_missed_once(live_server, worker_p
 
 def test_an_event_committed_by_the_worker_reaches_every_api_process(live_server, worker_process, base_env,
                                                                      admin_token, resource):
-    other, other_url = _another_server(base_env, workers=2)
-    try:
+    with serving({**base_env, "STATE_API_URL": ""}, workers=2, threads=8) as (other_url, _):
         sockets = [Socket(url, token=admin_token) for url in (live_server, other_url, other_url)]
         for socket in sockets:
             socket.expect("ready")
@@ -111,27 +110,6 @@ def test_an_event_committed_by_the_worker_reaches_every_api_process(live_server,
         for socket in sockets:
             assert _until(socket, _settled)[-1]["data"]["status"] == "done"
             socket.close()
-    finally:
-        other.terminate()
-        other.wait(timeout=30)
-
-
-def _another_server(base_env: dict, workers: int) -> tuple[subprocess.Popen, str]:
-    """A second API server on the same database, once it answers."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", str(workers),
-         "--threads", "8"],
-        env={**os.environ, **base_env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        wait_for(lambda: health_status(url) == 200, timeout=60, what="another API server")
-    except AssertionError:
-        server.kill()
-        server.wait()
-        raise
-    return server, url
 
 
 def test_a_client_of_another_group_receives_nothing(live_server, admin_token, resource):
@@ -192,8 +170,7 @@ def test_a_client_that_stops_answering_pings_is_dropped(live_server, admin_token
 
 
 def test_a_server_shutting_down_closes_its_sockets_with_going_away(base_env, admin_token):
-    server, url = _another_server(base_env, workers=1)
-    try:
+    with serving({**base_env, "STATE_API_URL": ""}, threads=8) as (url, server):
         client = Socket(url, token=admin_token)
         client.expect("ready")
         started = time.monotonic()
@@ -201,7 +178,44 @@ def test_a_server_shutting_down_closes_its_sockets_with_going_away(base_env, adm
         assert client.close_code(timeout=10) == 1001
         server.wait(timeout=20)
         assert time.monotonic() - started < 15  # not the 30 s grace period a forgotten socket would cost
+
+
+def test_an_unexpected_error_closes_a_socket_with_1011_and_is_logged(base_env, database_url, tmp_path):
+    # A database without its tables: the server starts (health only needs a connection), and the first query
+    # of an authentication fails in a way no handler expects.
+    name = f"ik_bare_{uuid.uuid4().hex[:8]}"
+    bare = database_url.rsplit("/", 1)[0] + f"/{name}"
+    _admin(f'CREATE DATABASE "{name}"')
+    log = tmp_path / "server.log"
+    try:
+        with log.open("w") as stderr, serving({**base_env, "DATABASE_URL": bare, "STATE_API_URL": ""},
+                                               stderr=stderr) as (url, _):
+            assert Socket(url, token="ik_any").close_code(timeout=10) == 1011
+        assert "WebSocket connection of - failed" in log.read_text()
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(statement: str) -> None:
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("depth", "code"), [(100_000, 1009),  # over the 64 KiB message limit: closed as too big
+                                             (30_000, 4401)])  # under it: refused as a first message
+def test_a_deeply_nested_first_message_closes_cleanly(live_server, depth, code):
+    client = Socket(live_server)
+    client.ws.send("[" * depth + "]" * depth)
+    assert client.close_code(timeout=10) == code
+
+
+def test_a_deep_message_after_sign_in_is_answered_and_the_socket_stays(live_server, admin_token):
+    client = Socket(live_server, token=admin_token)
+    client.expect("ready")
+    client.ws.send('{"type": "subscribe", "x": ' + "[" * 30_000 + "]" * 30_000 + "}")
+    assert "nested deeper" in client.expect("error")["message"]
+    client.send({"type": "subscribe", "subscription": "s", "all": True})
+    assert client.expect("subscribed")["subscription"] == "s"
+    client.close()

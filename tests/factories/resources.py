@@ -32,6 +32,7 @@ class ResourceFactory(RowFactory):
     template_version_id = factory.LazyAttribute(lambda o: o.version.id)
     name = factory.Sequence(lambda n: f"resource-{n}")
     variables = factory.LazyFunction(lambda: {"name": "world"})
+    secret_names = factory.LazyFunction(list)
     secret_variables = factory.LazyFunction(dict)
     outputs = factory.LazyFunction(dict)
     state = State.PROVISION

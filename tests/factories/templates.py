@@ -12,12 +12,13 @@ from factories.base import RowFactory
 from factories.modules import GREETER_TF, write_module
 from service.auth.principal import Principal
 from service.templates import module_archive, template_service
+from service.templates.module_archive import ModuleLimits
 from service.templates.module_parser import parse_module
 from service.templates.module_source import ModuleSource
 from service.templates.template_model import Template, TemplateVersion
 from service.templates.template_service import SourceLimits
 
-LIMITS = SourceLimits(10 * 1024 * 1024, True)
+LIMITS = SourceLimits(ModuleLimits(), True)
 
 
 def make_template(module_dir: Path, name: str = "greeter", version: str = "1.0.0", requires_approval=False,
@@ -35,7 +36,7 @@ def module_snapshot(main_tf: str) -> tuple[bytes, list, list]:
     with tempfile.TemporaryDirectory() as tmp:
         root = write_module(Path(tmp) / "module", main_tf)
         interface = parse_module(root)
-        archive = module_archive.pack(root, LIMITS.max_bytes)
+        archive = module_archive.pack(root, LIMITS.module)
     return (archive, [template_service.public_variable(v.to_dict()) for v in interface.variables],
             [o.to_dict() for o in interface.outputs])
 

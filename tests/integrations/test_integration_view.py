@@ -72,3 +72,12 @@ def test_rotation_re_encrypts_with_the_newest_key(client, admin):
     assert integration_service.rotate_keys(SecretBox([new, old])) >= 1
     db.session.refresh(integration)
     assert SecretBox([new]).open(integration.sealed_values) == values
+
+
+@pytest.mark.parametrize("name", ["LD_PRELOAD", "LD_LIBRARY_PATH", "PYTHONPATH", "TF_CLI_CONFIG_FILE",
+                                  "TF_PLUGIN_CACHE_DIR", "HOME", "PATH", "NODE_OPTIONS", "BASH_ENV", "GIT_SSH_COMMAND",
+                                  "SSL_CERT_FILE", "ld_preload"])
+def test_env_variables_that_change_how_programs_load_are_422_naming_them(client, admin, name):
+    response = _create(client, admin, kind="env", values={name: "/tmp/x"})
+    assert response.status_code == 422
+    assert response.json["errors"]["values"][name][0].startswith(f"{name} ")

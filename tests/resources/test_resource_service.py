@@ -7,7 +7,7 @@ from factories.resources import ResourceFactory, make_resource
 
 from service import db
 from service.access import ResourceNotFound
-from service.errors import PermissionDenied
+from service.errors import Conflict, PermissionDenied
 from service.resources import resource_service
 from service.resources.resource_states import Action, InvalidResourceTransition, State, Status
 
@@ -100,3 +100,12 @@ def _in_unit_of_work(fn, *args):
         return fn(*args)
 
     return unit()
+
+
+def test_a_name_taken_by_a_resource_the_caller_cannot_see_is_free_for_it(db_session, template):
+    ResourceFactory(name="db", entity_ref="component:default/shop", owner="group:default/team-b")
+    alice = member("user:default/alice", "group:default/team-a")
+    mine = make_resource(template, actor=alice, name="db", entity_ref="component:default/shop")
+    assert mine.owner == "user:default/alice"
+    with pytest.raises(Conflict, match="user:default/alice already has a resource named 'db'"):
+        make_resource(template, actor=alice, name="db", entity_ref="component:default/shop")

@@ -14,7 +14,7 @@ import threading
 import pytest
 from factories.auth import bearer, make_token
 from factories.modules import SLEEPY_TF, sleepy_variables
-from support import Api, wait_for
+from support import Api, stop, wait_for
 
 from service.app import create_app
 from service.config import load_settings
@@ -24,15 +24,6 @@ pytestmark = pytest.mark.e2e
 def _worker(env, *flags):
     return subprocess.Popen([sys.executable, "-m", "service.cli", "worker", *flags], env={**os.environ, **env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated, tmp_path, beacon):
@@ -49,7 +40,7 @@ def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait()
     finally:
-        _stop(doomed)
+        stop(doomed)
 
     survivor = _worker(env, "--beat")  # its beat sweeps every second
     try:
@@ -66,7 +57,7 @@ def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated
                  what="a new provision to succeed")
         assert api("get", f"/resources/{resource['id']}")["state"] == "provisioned"
     finally:
-        _stop(survivor)
+        stop(survivor)
 
 
 def test_runs_requested_while_the_broker_is_unreachable_all_complete_later(isolated, base_env, tmp_path):
@@ -88,7 +79,7 @@ def test_runs_requested_while_the_broker_is_unreachable_all_complete_later(isola
         wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs),
                  timeout=90, what="every run requested during the outage to succeed")
     finally:
-        _stop(worker)
+        stop(worker)
 
 
 @pytest.fixture
@@ -122,7 +113,7 @@ def test_provisions_requested_while_rabbitmq_is_stopped_complete_after_it_starts
         wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs),
                  timeout=90, what="every run requested while RabbitMQ was down to succeed")
     finally:
-        _stop(worker)
+        stop(worker)
 
 
 def test_when_runs_back_up_applies_go_before_plans(isolated, tmp_path):
@@ -141,7 +132,7 @@ def test_when_runs_back_up_applies_go_before_plans(isolated, tmp_path):
         wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs), timeout=90,
                  what="the backed-up runs to finish")
     finally:
-        _stop(worker)
+        stop(worker)
     started = {r["id"]: api("get", f"/runs/{r['id']}")["started_at"] for r in runs}
     assert started[apply["id"]] < min(started[p["id"]] for p in plans)
 
@@ -177,7 +168,7 @@ def test_a_run_past_its_timeout_fails_with_the_reason(isolated, tmp_path, beacon
         failed = wait_for(lambda: (r := api("get", f"/runs/{run['id']}"))["status"] == "failed" and r, timeout=60,
                           what="the run to time out")
     finally:
-        _stop(worker)
+        stop(worker)
     assert failed["error"] == "timed out after 5 s"
     assert api("get", f"/resources/{resource['id']}")["status"] == "error"
     assert api("get", f"/resources/{resource['id']}/state/lock-status") == {"locked": False}

@@ -109,3 +109,12 @@ def test_a_persons_run_supersedes_a_queued_drift_check(client, admin, db_session
     superseded = client.get(f"/api/v1/runs/{check.id}", headers=admin).json
     assert superseded["status"] == "cancelled"
     assert superseded["error"] == "superseded by a run asked for by service-account:test-admin"
+
+
+def test_cancelling_a_run_of_a_hidden_resource_names_only_the_run(client, db_session):
+    template = TemplateVersionFactory(template__name="hid").template
+    resource = make_resource(template, name="hid", owner="user:default/bob")
+    run = client.post(f"/api/v1/resources/{resource.id}/plan", headers=bearer(make_token("admin"))).json
+    response = client.post(f"/api/v1/runs/{run['id']}/cancel", headers=bearer(make_token("member", "nosy")))
+    assert (response.status_code, response.json["message"]) == (404, f"run {run['id']} not found")
+    assert str(resource.id) not in response.get_data(as_text=True)

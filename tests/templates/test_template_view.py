@@ -7,6 +7,7 @@ from factories.auth import ADMIN
 from factories.modules import FAILING_TF, GREETER_TF, git, git_repo_with_module, write_module
 
 from service.templates import template_service
+from service.templates.module_archive import ModuleLimits
 from service.templates.module_source import ModuleSource
 from service.templates.template_service import InvalidModule, SourceLimits
 
@@ -150,4 +151,4 @@ def test_local_sources_can_be_switched_off(db_session, tmp_path):
     template = template_service.create_template(ADMIN, "remote-only")
     with pytest.raises(InvalidModule, match="ALLOW_LOCAL_SOURCES"):
         template_service.create_version(ADMIN, template.id, "1", ModuleSource(url=str(write_module(tmp_path / "m"))),
-                                        SourceLimits(1024 * 1024, allow_local=False))
+                                        SourceLimits(ModuleLimits(), allow_local=False))

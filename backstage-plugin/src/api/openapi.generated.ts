@@ -79,6 +79,7 @@ export interface paths {
                     content?: never;
                 };
                 404: components["responses"]["NOT_FOUND"];
+                429: components["responses"]["TOO_MANY_REQUESTS"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -173,6 +174,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                404: components["responses"]["NOT_FOUND"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -415,6 +417,54 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{ref}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ref: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Give a person a role, effective on their next request (admins; null: the default of how they sign in) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The user entity ref, e.g. user:default/alice */
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserRole"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/templates/": {
@@ -1239,6 +1289,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Only this resource's runs (404 if it is not visible). */
+                    resource_id?: string;
                     status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                     kind?: "provision" | "destroy" | "plan" | "drift_check";
                     /** @description Sort key, '-' for descending. One of: created_at, status, kind. */
@@ -1288,6 +1340,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description Only this resource's runs (404 if it is not visible). */
+                    resource_id?: string;
                     status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
                     kind?: "provision" | "destroy" | "plan" | "drift_check";
                     /** @description Sort key, '-' for descending. One of: created_at, status, kind. */
@@ -1999,7 +2053,7 @@ export interface components {
             /** @description e.g. user:default/alice or service-account:ci */
             subject: string;
             /** @enum {string} */
-            kind: "service_account" | "backstage_user" | "run";
+            kind: "service_account" | "backstage_user" | "oauth_user" | "guest" | "run";
             /** @enum {string} */
             role: "admin" | "platform" | "member" | "viewer";
             /** @description Entity refs the caller owns through. */
@@ -2052,12 +2106,24 @@ export interface components {
             token: string;
         };
         User: {
-            /** @description The Backstage user entity ref. */
+            /** @description The user entity ref (Backstage, or user:github/<login> and user:microsoft/<upn> for OAuth logins). */
             ref: string;
+            /**
+             * @description Given by an admin; null: the default role of how they sign in (BACKSTAGE_USER_ROLE or OAUTH_USER_ROLE).
+             * @enum {string|null}
+             */
+            role: "admin" | "platform" | "member" | "viewer" | null;
             /** Format: date-time */
             first_seen_at: string;
             /** Format: date-time */
             last_seen_at: string;
+        };
+        UserRole: {
+            /**
+             * @description null gives back the default role of how they sign in.
+             * @enum {string|null}
+             */
+            role: "admin" | "platform" | "member" | "viewer" | null;
         };
         Template: {
             /** Format: uuid */
@@ -2388,6 +2454,15 @@ export interface components {
     responses: {
         /** @description Default error response */
         DEFAULT_ERROR: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too Many Requests */
+        TOO_MANY_REQUESTS: {
             headers: {
                 [name: string]: unknown;
             };
