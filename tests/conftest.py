@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, text
 from support import Beacon, free_port, serving, stop
 
 import service.models  # noqa: F401  (every table registered)
-from service import db
+from celery_tasks.celery_app import publisher
+from service import db, messaging
 from service.app import create_app
 from service.config import load_settings
 from service.db import Base
@@ -166,3 +167,17 @@ def beacon():
     server = Beacon()
     yield server
     server.close()
+
+
+@pytest.fixture
+def isolated(app, base_env, committed_db, live_server):
+    """(env, client) for an API publishing to a queue nobody else consumes (no worker takes its runs)."""
+    env = {**base_env, "RUN_QUEUE": f"ik-recovery-{uuid.uuid4().hex[:8]}", "HEARTBEAT_SECONDS": "1",
+           "WORKER_LOST_SECONDS": "4", "SWEEP_INTERVAL_SECONDS": "1"}
+    own = create_app(load_settings(env), bind_database=False)
+    yield env, own.test_client()
+    celery = own.extensions["infrakitchen_celery"]
+    with celery.connection_for_write() as connection:
+        connection.default_channel.queue_delete(env["RUN_QUEUE"])
+    # create_app installed its publisher; give the session's app its own back.
+    messaging.set_publisher(publisher(app.extensions["infrakitchen_celery"]))

@@ -14,7 +14,7 @@ import requests
 import responses
 from factories.auth import bearer, make_token
 from factories.backstage import JWK_1, claims, user_token
-from factories.modules import write_module
+from factories.modules import APP_TF, NETWORK_TF, write_module
 from support import Api, Beacon, Socket, race, serving
 
 from service import db
@@ -125,7 +125,8 @@ def test_approve_and_reject_at_once_one_wins_and_the_resource_says_which(client,
     assert api("get", f"/resources/{resource['id']}")["status"] == winner["status"] in ("ready", "rejected")
 
 
-def test_a_cancel_racing_a_runs_finish_leaves_a_finished_run_and_a_settled_resource(client, tmp_path, settings):
+def test_a_cancel_racing_a_runs_finish_leaves_a_finished_run_and_a_settled_resource(isolated, tmp_path, settings):
+    _, client = isolated  # runs stay queued for the test to claim
     api = Api(client, make_token("admin"))
     resource = api.resource(api.template(tmp_path, "greeter"), "racer", {"name": "x"})
     run = api("post", f"/resources/{resource['id']}/provision")
@@ -138,7 +139,8 @@ def test_a_cancel_racing_a_runs_finish_leaves_a_finished_run_and_a_settled_resou
     assert (api("get", f"/resources/{resource['id']}")["status"]) == "done"
 
 
-def test_a_cancel_racing_a_runs_start_either_cancels_it_or_asks_it_to_stop(client, tmp_path, settings):
+def test_a_cancel_racing_a_runs_start_either_cancels_it_or_asks_it_to_stop(isolated, tmp_path, settings):
+    _, client = isolated  # runs stay queued for the test to claim
     api = Api(client, make_token("admin"))
     resource = api.resource(api.template(tmp_path, "greeter"), "starter", {"name": "x"})
     run = api("post", f"/resources/{resource['id']}/provision")
@@ -162,3 +164,27 @@ def test_one_grant_given_at_once_is_given_once(client):
     grant = lambda: client.post(path, json={"subject": "group:default/team-a"}, headers=api.headers)  # noqa: E731
     assert [a.status_code for a in race(*[grant] * N)] == [200] * N
     assert api("get", f"/integrations/{integration['id']}/grants")["subjects"] == ["group:default/team-a"]
+
+
+def test_children_created_while_their_parent_finishes_leave_pending_exactly_once(isolated, tmp_path, settings):
+    _, client = isolated  # runs stay queued for the test to claim
+    api = Api(client, make_token("admin"))
+    network_t, app_t = api.template(tmp_path, "network", NETWORK_TF), api.template(tmp_path, "app", APP_TF)
+    api("post", f"/templates/{app_t['id']}/dependencies", {"parent_template_id": network_t["id"], "wiring": [
+        {"output": "network_id", "variable": "network_id"}, {"output": "db_password", "variable": "db_password"}]})
+    network = api.resource(network_t, "net", {})
+    run = api("post", f"/resources/{network['id']}/provision")
+    claimed = run_executor._claim(uuid.UUID(run["id"]), settings)
+    outputs = {"network_id": {"sensitive": False, "value": "n"}, "db_password": {"sensitive": True, "value": "p"}}
+
+    def child(name):
+        return lambda: client.post("/api/v1/resources/", headers=api.headers, json={
+            "name": name, "template_id": app_t["id"], "parent_ids": [network["id"]]}).status_code
+
+    finish = lambda: run_executor._finish(claimed, EngineResult(succeeded=True, outputs=outputs), 0)  # noqa: E731
+    assert race(child("a"), finish, child("b"))[::2] == [201, 201]
+    children = api("get", "/resources/?template_id=" + app_t["id"])
+    assert sorted((c["name"], c["status"]) for c in children) == [("a", "ready"), ("b", "ready")]
+    for c in children:
+        released = api("get", f"/audit-logs/?entity_id={c['id']}&action=resource.parents_ready")
+        assert len(released) <= 1

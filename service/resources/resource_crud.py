@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, undefer
 from service import db
 from service.db import JsonType
 from service.errors import Conflict
-from service.resources.resource_model import Resource
+from service.resources.resource_model import Resource, ResourceParent
 
 
 def get_resource(session: Session, resource_id: uuid.UUID) -> Resource | None:
@@ -54,3 +54,23 @@ def with_secrets(session: Session):
     query = (select(Resource).where(Resource.secret_names != literal([], JsonType))
              .options(undefer(Resource.secret_variables)).execution_options(yield_per=500))
     return session.scalars(query)
+
+
+def add_parent(session: Session, link: ResourceParent) -> None:
+    session.add(link)
+
+
+def parent_links(session: Session, resource_id: uuid.UUID) -> list[tuple[ResourceParent, Resource]]:
+    """(link, parent) for each parent of a resource, by parent name."""
+    query = (select(ResourceParent, Resource).join(Resource, Resource.id == ResourceParent.parent_id)
+             .where(ResourceParent.resource_id == resource_id).order_by(Resource.name))
+    return [(link, parent) for link, parent in session.execute(query)]
+
+
+def children_of(session: Session, resource_id: uuid.UUID, pending_only: bool = False) -> list[Resource]:
+    """The resources built on `resource_id` (row-locked when `pending_only`, to move them), by name."""
+    query = (select(Resource).join(ResourceParent, ResourceParent.resource_id == Resource.id)
+             .where(ResourceParent.parent_id == resource_id).order_by(Resource.name))
+    if pending_only:
+        query = query.where(Resource.status == "pending").with_for_update(of=Resource)
+    return list(session.scalars(query))

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, literal_column
+from sqlalchemy import ForeignKey, Index, String, false, literal_column
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from service.crypto import SealedJson
@@ -15,6 +15,19 @@ from service.resources.resource_states import Action, State, Status
 # Imported, not only named: a mapper can be configured only once every model its relationships name is loaded.
 from service.runs.run_model import Run
 from service.templates.template_model import Template, TemplateVersion
+
+
+class ResourceParent(Base):
+    """A resource builds on another (a database on its network), with the wiring its template declared when it
+    was created: later changes to the template's dependencies do not rewire existing resources. A parent with
+    children cannot be deleted (RESTRICT); a child's rows go with it."""
+
+    __tablename__ = "resource_parents"
+    __table_args__ = (Index("ix_resource_parents_parent", "parent_id"),)
+
+    resource_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True)
+    parent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("resources.id", ondelete="RESTRICT"), primary_key=True)
+    wiring: Mapped[list] = mapped_column(JsonType, default=list)  # [{"output": ..., "variable": ...}]
 
 
 class Resource(Base):
@@ -47,8 +60,14 @@ class Resource(Base):
     secret_names: Mapped[list] = mapped_column(JsonType, default=list)
     secret_variables: Mapped[dict] = deferred(mapped_column("sealed_secret_variables", SealedJson, default=dict,
                                                                  nullable=False))
-    # {name: {"value": ..., "sensitive": false}}; sensitive outputs are stored without their value.
+    # {name: {"value": ..., "sensitive": false}}; sensitive outputs are listed without their value, which is
+    # sealed apart (children may be wired to it) and loaded only by runs.
     outputs: Mapped[dict] = mapped_column(JsonType, default=dict)
+    secret_outputs: Mapped[dict | None] = deferred(mapped_column(SealedJson, default=dict))  # None: none
+    # Why a `pending` resource waits (which parents are not provisioned yet); None otherwise.
+    pending_reason: Mapped[str | None] = mapped_column(String(500))
+    # Queue the first provision by itself as soon as the last parent is provisioned.
+    auto_provision: Mapped[bool] = mapped_column(default=False, server_default=false())
     state: Mapped[str] = mapped_column(String(20), default=State.PROVISION)
     status: Mapped[str] = mapped_column(String(20), default=Status.READY)
     # A user, group or service-account ref; members act on resources they or their groups own.
@@ -65,17 +84,15 @@ class Resource(Base):
                                                            viewonly=True, order_by=Integration.name)
     template: Mapped[Template] = relationship(lazy="selectin", viewonly=True)
     template_version: Mapped[TemplateVersion] = relationship(lazy="selectin", viewonly=True)
+    parents: Mapped[list[ResourceParent]] = relationship(
+        primaryjoin="ResourceParent.resource_id == Resource.id", lazy="selectin", viewonly=True,
+        order_by="ResourceParent.parent_id")
     last_run: Mapped[Run | None] = relationship(primaryjoin="foreign(Resource.last_run_id) == Run.id",
                                                   lazy="selectin", viewonly=True)
 
     def transition(self, action: Action) -> None:
         """Move through the state machine; raises InvalidResourceTransition when not allowed."""
         self.state, self.status = resource_states.apply(action, self.state, self.status)
-
-    @property
-    def engine_variables(self) -> dict:
-        """Every value the engine needs, secret ones included. Only runs use this."""
-        return {**self.variables, **self.secret_variables}
 
     def allowed_actions(self) -> list[Action]:
         return resource_states.allowed_actions(self.state, self.status)

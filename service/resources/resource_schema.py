@@ -28,6 +28,11 @@ class ResourceCreateSchema(InputSchema):
     )
     integration_ids = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=20),
                                      metadata={"description": "Integrations whose credentials its runs get."})
+    parent_ids = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=20), metadata={
+        "description": "Resources this one builds on, one per parent template its template declares. It is "
+                       "`pending` until they are all provisioned; wired variables come from their outputs."})
+    auto_provision = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Queue the first provision by itself once the last parent is provisioned."})
     entity_ref = ma.fields.String(
         validate=[
             ma.validate.Length(max=300),
@@ -46,6 +51,9 @@ class ResourceConflictErrorSchema(ErrorSchema):
         ma.fields.String(metadata={"enum": [a.value for a in USER_ACTIONS]}),
         metadata={"description": "The actions the state machine allows from the current state and status."},
     )
+    pending_reason = ma.fields.String(metadata={"description": "Why a pending resource waits."})
+    children = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "The resources that build on this one and stop the action: {id, name, state, status}."})
 
 
 class ResourceSchema(ma.Schema):
@@ -67,6 +75,9 @@ class ResourceSchema(ma.Schema):
     entity_ref = ma.fields.String(allow_none=True)
     owner = ma.fields.String()
     integration_ids = ma.fields.Method("_integration_ids")
+    parent_ids = ma.fields.Method("_parent_ids", metadata={"description": "The resources this one builds on."})
+    pending_reason = ma.fields.String(allow_none=True, metadata={"description": "Why it is `pending`, if it is."})
+    auto_provision = ma.fields.Boolean()
     created_by = ma.fields.String()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -80,6 +91,9 @@ class ResourceSchema(ma.Schema):
             return None
         return {"id": str(run.id), "kind": run.kind, "status": run.status, "created_at": _iso(run.created_at),
                 "finished_at": _iso(run.finished_at)}
+
+    def _parent_ids(self, resource) -> list[str]:
+        return [str(link.parent_id) for link in resource.parents]
 
     def _integration_ids(self, resource) -> list[str]:
         return [str(i.id) for i in resource.integrations]
@@ -122,3 +136,27 @@ class RejectSchema(InputSchema):
 
 def _iso(moment) -> str | None:
     return moment.isoformat() if moment else None
+
+
+class TreeQueryArgsSchema(InputSchema):
+    direction = ma.fields.String(load_default="children", validate=ma.validate.OneOf(["children", "parents"]),
+                                 metadata={"description": "children: everything built on it; parents: what it "
+                                                          "builds on, and what those build on."})
+
+
+class TreeNodeSchema(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+    state = ma.fields.String(metadata={"enum": [s.value for s in State]})
+    status = ma.fields.String(metadata={"enum": [s.value for s in Status]})
+    pending_reason = ma.fields.String(allow_none=True)
+    template_name = ma.fields.String()
+    depth = ma.fields.Integer(metadata={"description": "1 for the resource's own parents or children."})
+    via = ma.fields.UUID(metadata={"description": "The node this one hangs under (the resource itself at depth 1)."})
+
+
+class TreeSchema(ma.Schema):
+    resource_id = ma.fields.UUID()
+    direction = ma.fields.String(metadata={"enum": ["children", "parents"]})
+    truncated = ma.fields.Boolean(metadata={"description": "More than 1000 nodes, or deeper than 20: cut there."})
+    nodes = ma.fields.List(ma.fields.Nested(TreeNodeSchema), metadata={"description": "Depth first, by name."})

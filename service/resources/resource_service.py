@@ -12,13 +12,13 @@ from sqlalchemy.orm.attributes import flag_modified
 from service import access, db
 from service.audit import audit_service
 from service.auth.principal import Principal
-from service.errors import PermissionDenied
+from service.errors import Conflict, PermissionDenied
 from service.integrations import integration_service
 from service.listing import apply_sort, page_of
-from service.resources import resource_crud, variable_values
+from service.resources import resource_crud, resource_parents, variable_values
 from service.resources.resource_model import Resource
-from service.resources.resource_states import Action, State, Status
-from service.templates import template_service
+from service.resources.resource_states import Action, InvalidResourceTransition, State, Status
+from service.templates import template_dependencies, template_service
 
 SORTS = {"name": Resource.name, "created_at": Resource.created_at, "updated_at": Resource.updated_at,
          "state": Resource.state, "status": Resource.status}
@@ -48,23 +48,31 @@ def snapshot(resource: Resource) -> dict:
         "template_version_id": str(resource.template_version_id),
         "variables": variable_values.masked(resource.variables, resource.secret_names),
         "integrations": [i.name for i in resource.integrations],
+        "parent_ids": [str(link.parent_id) for link in resource.parents],
     }
 
 
 @db.unit_of_work
 def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variables: dict,
                     template_version_id: uuid.UUID | None = None, entity_ref: str | None = None,
-                    integration_ids: list[uuid.UUID] = (), owner: str | None = None) -> Resource:
-    """The new resource in state provision, owned by `owner` (default: the caller). Raises ValidationFailed
-    (422), Conflict (name taken), PermissionDenied (an owner the caller does not act for)."""
+                    integration_ids: list[uuid.UUID] = (), owner: str | None = None,
+                    parent_ids: list[uuid.UUID] = (), auto_provision: bool = False) -> Resource:
+    """The new resource in state provision, owned by `owner` (default: the caller), built on `parent_ids`
+    (`pending` until they are all provisioned; then queued by itself when `auto_provision`). Raises
+    ValidationFailed (422), Conflict (name taken), PermissionDenied (an owner the caller does not act for),
+    ResourceNotFound (a parent it cannot see)."""
     actor.require("resources:write")
     owner = owner or actor.subject
     if not actor.acts_for(owner):
         raise PermissionDenied(f"{actor.subject} cannot give a resource to {owner}: only to itself or its groups")
     version = template_service.resolve_version(actor, template_id, template_version_id)
-    plain, secret = variable_values.validate(version.variables, variables)
+    parents = resource_parents.check(actor, template_dependencies.list_dependencies(actor, template_id),
+                                     list(parent_ids), variables)
+    wired = {w["variable"] for _, wiring in parents for w in wiring}
+    plain, secret = variable_values.validate(version.variables, variables, wired=wired)
     session = db.session()
     requires_approval = template_service.get_template(actor, template_id).requires_approval
+    waiting = resource_parents.waiting_for([parent for parent, _ in parents])
     resource = resource_crud.add_resource(
         session,
         Resource(
@@ -77,13 +85,16 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
             secret_variables=secret,
             outputs={},
             state=State.PROVISION,
-            status=Status.APPROVAL_PENDING if requires_approval else Status.READY,
+            status=Status.APPROVAL_PENDING if requires_approval else Status.PENDING if waiting else Status.READY,
+            pending_reason=None if requires_approval else waiting,
+            auto_provision=auto_provision,
             owner=owner,
             created_by=actor.subject,
         ),
     )
     integration_service.attach_to_resource(actor, resource.id, list(integration_ids))
-    session.expire(resource, ["integrations"])
+    resource_parents.attach(resource, parents)
+    session.expire(resource, ["integrations", "parents"])
     audit_service.record(actor, "resource.create", "resource", resource.id, after=snapshot(resource))
     return resource
 
@@ -131,7 +142,12 @@ def _move(actor: Principal, resource: Resource, action: Action, restore: tuple |
     """Move a locked resource through the state machine and audit the move. `restore` (state, status)
     overrides the table's target: a cancelled queued run puts the resource back."""
     before = snapshot(resource)
-    resource.transition(action)
+    try:
+        resource.transition(action)
+    except InvalidResourceTransition as refused:
+        if resource.pending_reason:
+            refused.extra["pending_reason"] = resource.pending_reason
+        raise
     if restore is not None:
         resource.state, resource.status = restore
     resource.updated_at = db.utcnow()
@@ -141,7 +157,18 @@ def _move(actor: Principal, resource: Resource, action: Action, restore: tuple |
 
 @db.unit_of_work
 def approve(actor: Principal, resource_id: uuid.UUID) -> Resource:
-    return _act(actor, resource_id, Action.APPROVE)
+    """Approved: ready, or `pending` while a parent is not provisioned yet."""
+    resource = _act(actor, resource_id, Action.APPROVE)
+    if resource.state == State.PROVISION:
+        _wait_for_parents(actor, resource)
+    return resource
+
+
+def _wait_for_parents(actor: Principal, resource: Resource) -> None:
+    reason = resource_parents.waiting_for([p for _, p in resource_crud.parent_links(db.session(), resource.id)])
+    if reason is not None:
+        _move(actor, resource, Action.WAIT_FOR_PARENTS)
+        resource.pending_reason = reason
 
 
 @db.unit_of_work
@@ -160,8 +187,10 @@ def recreate(actor: Principal, resource_id: uuid.UUID) -> Resource:
 
 @db.unit_of_work
 def delete_resource(actor: Principal, resource_id: uuid.UUID) -> None:
-    """Remove the record (runs, logs and state go with it; the audit log stays)."""
+    """Remove the record (runs, logs and state go with it; the audit log stays). Refused while other resources
+    build on it."""
     resource = _act(actor, resource_id, Action.DELETE)
+    _refuse_with_children(actor, resource, lambda child: True, "delete the record of")
     resource_crud.delete_resource(db.session(), resource)
 
 
@@ -174,6 +203,8 @@ def start_run(actor: Principal, resource_id: uuid.UUID, action: Action, run_id: 
     Returns the (state, status) from before, so that cancelling the queued run can put them back. Raises
     ResourceNotFound, PermissionDenied, InvalidResourceTransition (409)."""
     resource = _locked(actor, resource_id, action)
+    if action == Action.DESTROY:
+        _refuse_with_children(actor, resource, lambda child: child.state != State.DESTROYED, "destroy")
     before = resource.state, resource.status
     _move(actor, resource, action)
     resource.last_run_id = run_id
@@ -204,16 +235,45 @@ def mark_run_started(resource_id: uuid.UUID) -> Resource:
 
 
 @db.unit_of_work
-def mark_run_finished(actor: Principal, resource_id: uuid.UUID, succeeded: bool, outputs: dict | None) -> Resource:
+def mark_run_finished(actor: Principal, resource_id: uuid.UUID, succeeded: bool, outputs: dict | None,
+                      secret_outputs: dict | None = None) -> list[uuid.UUID]:
+    """Move the resource after its run; once provisioned, its pending children whose parents are all
+    provisioned become ready in the same transaction. Returns those of them to provision by themselves."""
     resource = resource_crud.get_resource_for_update(db.session(), resource_id)
     before = snapshot(resource)
     resource.transition(Action.RUN_SUCCEEDED if succeeded else Action.RUN_FAILED)
     if succeeded and outputs is not None:
         resource.outputs = outputs
+        resource.secret_outputs = secret_outputs or {}
     resource.updated_at = db.utcnow()
     audit_service.record(actor, "resource.run_succeeded" if succeeded else "resource.run_failed", "resource",
                          resource.id, before=before, after=snapshot(resource))
-    return resource
+    if (resource.state, resource.status) != (State.PROVISIONED, Status.DONE):
+        return []
+    return [child.id for child in resource_parents.release_children(actor, resource) if child.auto_provision]
+
+
+@db.unit_of_work
+def run_variables(resource_id: uuid.UUID) -> tuple[dict, list]:
+    """Every value a run of the resource needs (its own, and the wired ones from its parents' current
+    outputs), and the sensitive ones among them (to mask). Only runs use this."""
+    resource = resource_crud.get_resource(db.session(), resource_id)
+    plain, sensitive = resource_parents.wired_values(resource)
+    variables = {**resource.variables, **plain, **resource.secret_variables, **sensitive}
+    return variables, [*resource.secret_variables.values(), *sensitive.values()]
+
+
+def _refuse_with_children(actor: Principal, resource: Resource, counts, doing: str) -> None:
+    """Conflict listing the children (those the caller sees; the others counted) for which `counts` holds."""
+    children = [c for c in resource_crud.children_of(db.session(), resource.id) if counts(c)]
+    if not children:
+        return
+    shown = [c for c in children if actor.may_see(c.owner)]
+    hidden = len(children) - len(shown)
+    raise Conflict(f"cannot {doing} {resource.name}: {len(children)} resource(s) build on it; destroy them first"
+                   + (f" ({hidden} of them you cannot see)" if hidden else ""),
+                   children=[{"id": str(c.id), "name": c.name, "state": c.state, "status": c.status}
+                             for c in shown])
 
 
 @db.unit_of_work

@@ -46,6 +46,9 @@ class Action(StrEnum):
     RUN_FAILED = "run_failed"
     DRIFT_CHECK = "drift_check"
     DRIFT_DETECTED = "drift_detected"
+    # A resource with parents waits (`pending`) until every parent is provisioned, then is ready.
+    WAIT_FOR_PARENTS = "wait_for_parents"
+    PARENTS_READY = "parents_ready"
 
 
 USER_ACTIONS = (
@@ -89,7 +92,10 @@ TRANSITIONS: tuple[Rule, ...] = (
     # A failed destroy can be retried.
     _rule(Action.DESTROY, [S.DESTROY], [St.ERROR, St.READY], KEEP, St.QUEUED),
     _rule(Action.DELETE, [S.DESTROYED], [St.DONE], KEEP, KEEP),
-    _rule(Action.DELETE, [S.PROVISION], [St.READY, St.REJECTED, St.APPROVAL_PENDING], KEEP, KEEP),
+    _rule(Action.DELETE, [S.PROVISION], [St.READY, St.REJECTED, St.APPROVAL_PENDING, St.PENDING], KEEP, KEEP),
+    # Approved, or created, while a parent is not provisioned yet: wait. Never provisioned from `pending`.
+    _rule(Action.WAIT_FOR_PARENTS, [S.PROVISION], [St.READY], KEEP, St.PENDING),
+    _rule(Action.PARENTS_READY, [S.PROVISION], [St.PENDING], KEEP, St.READY),
     _rule(Action.RECREATE, [S.DESTROYED], [St.DONE], S.PROVISION, St.READY),
     # A dry run: allowed whenever nothing is running; the resource does not move.
     _rule(Action.PLAN, [S.PROVISION, S.PROVISIONED, S.DESTROY], SETTLED, KEEP, KEEP),

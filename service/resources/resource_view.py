@@ -5,7 +5,7 @@ from flask.views import MethodView
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
 from service.openapi_links import link, links
-from service.resources import resource_service
+from service.resources import resource_service, resource_tree
 from service.resources.resource_schema import (
     RejectSchema,
     ResourceActionsSchema,
@@ -13,6 +13,8 @@ from service.resources.resource_schema import (
     ResourceCreateSchema,
     ResourceQueryArgsSchema,
     ResourceSchema,
+    TreeQueryArgsSchema,
+    TreeSchema,
 )
 from service.runs import run_service
 from service.runs.run_model import RunKind
@@ -169,6 +171,15 @@ def list_resource_runs(args, resource_id: uuid.UUID, pagination_parameters):
     return respond_with_page(
         pagination_parameters, run_service.list_runs, current_principal(), {**args, "resource_id": resource_id}, sort
     )
+
+
+@blp.route("/<uuid:resource_id>/tree")
+@blp.arguments(TreeQueryArgsSchema, location="query")
+@blp.response(200, TreeSchema)
+@blp.alt_response(404, "NOT_FOUND")
+def get_resource_tree(args, resource_id: uuid.UUID):
+    """The resources built on this one (or that it builds on), depth first"""
+    return resource_tree.tree(current_principal(), resource_id, args["direction"])
 
 
 def register(app, api, sock) -> None:

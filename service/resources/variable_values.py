@@ -6,15 +6,16 @@ from service.templates.tf_types import check_value
 MASK = "(sensitive)"
 
 
-def validate(declared: list[dict], values: dict) -> tuple[dict, dict]:
-    """(plain values, sensitive values); raises ValidationFailed with one message list per variable."""
+def validate(declared: list[dict], values: dict, wired: set[str] = frozenset()) -> tuple[dict, dict]:
+    """(plain values, sensitive values); raises ValidationFailed with one message list per variable. `wired`
+    variables are set from a parent's outputs at run time, so they need no value here."""
     by_name = {v["name"]: v for v in declared}
     errors: dict[str, list[str]] = {}
     for name in sorted(set(values) - set(by_name)):
         errors[name] = [f"unknown variable; the module declares: {', '.join(sorted(by_name)) or 'none'}"]
     for name, spec in by_name.items():
         if name not in values:
-            if spec["required"]:
+            if spec["required"] and name not in wired:
                 errors[name] = ["required: the module gives it no default"]
             continue
         value = values[name]

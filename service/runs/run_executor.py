@@ -22,7 +22,7 @@ from service.events import event_recorder
 from service.events.event_model import EventType
 from service.integrations import integration_service
 from service.resources import resource_service
-from service.runs import run_crud, run_states
+from service.runs import run_crud, run_service, run_states
 from service.runs.run_heartbeat import RunHeartbeat
 from service.runs.run_log_writer import RunLogWriter
 from service.runs.run_model import DRY_RUN_KINDS, RunKind
@@ -79,21 +79,23 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
         resource = resource_service.mark_run_started(run.resource_id)
     module = template_service.module_for_run(resource.template_version_id)
     credentials = integration_service.run_environment(crypto.key_ring(), resource.id)
+    variables, secrets = resource_service.run_variables(resource.id)
     job = engine_run.EngineJob(
         kind="plan" if run.kind in DRY_RUN_KINDS else run.kind,
         archive=module.archive,
         module_path=module.path,
-        variables=resource.engine_variables,
+        variables=variables,
         backend=engine_run.StateBackend(f"{settings.state_api_url}/resources/{resource.id}/state", credential),
         environment=credentials,
     )
-    masker = Masker([*resource.secret_variables.values(), *credentials.values(), credential])
+    masker = Masker([*secrets, *credentials.values(), credential])
     return _ClaimedRun(run_id=run.id, resource_id=resource.id, kind=run.kind, job=job, masker=masker)
 
 
 def stored_outputs(raw: dict | None, masker: Masker) -> dict | None:
-    """Outputs as the platform keeps them: sensitive ones without their value, and any secret a module passed
-    off as plain (`nonsensitive(base64encode(var.password))`) masked like a log line."""
+    """Outputs as the platform shows them: sensitive ones without their value (kept sealed apart, for wiring),
+    and any secret a module passed off as plain (`nonsensitive(base64encode(var.password))`) masked like a log
+    line."""
     if raw is None:
         return None
     return {
@@ -111,13 +113,17 @@ def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: i
     # An engine killed (force-cancel, timeout) cannot unlock the state itself; the run's end releases it.
     state_service.release_locks_of_run(run.id)
     outputs = stored_outputs(result.outputs, claimed.masker)
+    secret_outputs = {name: item.get("value") for name, item in (result.outputs or {}).items() if item.get("sensitive")}
     run.move(run_states.finish_action(result.succeeded, result.cancelled))
     run.error = claimed.masker(result.error) if result.error else None
     run.outputs = outputs
     run.plan_summary = result.plan_summary
     run.log_line_count = line_count
     if claimed.kind not in DRY_RUN_KINDS:
-        resource_service.mark_run_finished(SYSTEM, claimed.resource_id, result.succeeded, outputs)
+        ready = resource_service.mark_run_finished(SYSTEM, claimed.resource_id, result.succeeded, outputs,
+                                                   secret_outputs)
+        for child_id in ready:  # created with auto_provision: their first run is queued with the parent's end
+            run_service.create_run(SYSTEM, child_id, RunKind.PROVISION)
     elif claimed.kind == RunKind.DRIFT_CHECK and result.succeeded and result.plan_summary["has_changes"]:
         try:
             resource_service.record_drift(SYSTEM, claimed.resource_id, result.plan_summary)

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from service import db
 from service.errors import Conflict
-from service.templates.template_model import Template, TemplateVersion
+from service.templates.template_model import Template, TemplateDependency, TemplateVersion
 
 
 def get_template(session: Session, template_id: uuid.UUID) -> Template | None:
@@ -52,3 +52,35 @@ def select_versions(template_id: uuid.UUID, deprecated: bool | None = None) -> S
 def add_version(session: Session, version: TemplateVersion) -> TemplateVersion:
     return db.add_unique(session, version, Conflict(
         f"template {version.template_id} already has a version {version.version!r}"))
+
+
+def add_dependency(session: Session, dependency: TemplateDependency) -> TemplateDependency:
+    return db.add_unique(session, dependency, Conflict(
+        f"template {dependency.template_id} already builds on template {dependency.parent_template_id}"))
+
+
+def get_dependency(session: Session, dependency_id: uuid.UUID) -> TemplateDependency | None:
+    return session.get(TemplateDependency, dependency_id)
+
+
+def delete_dependency(session: Session, dependency: TemplateDependency) -> None:
+    session.delete(dependency)
+
+
+def dependencies_of(session: Session, template_id: uuid.UUID) -> list[TemplateDependency]:
+    """What `template_id` builds on (its parent templates), oldest declaration first."""
+    return list(session.scalars(select(TemplateDependency).where(TemplateDependency.template_id == template_id)
+                                .order_by(TemplateDependency.created_at)))
+
+
+def dependents_of(session: Session, template_id: uuid.UUID) -> list[TemplateDependency]:
+    """The templates that build on `template_id`."""
+    return list(session.scalars(select(TemplateDependency)
+                                .where(TemplateDependency.parent_template_id == template_id)
+                                .order_by(TemplateDependency.created_at)))
+
+
+def parent_template_ids(session: Session, template_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """The templates that any of `template_ids` builds on (one step up)."""
+    return set(session.scalars(select(TemplateDependency.parent_template_id)
+                               .where(TemplateDependency.template_id.in_(template_ids))))

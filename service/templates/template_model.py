@@ -58,3 +58,22 @@ class TemplateVersion(Base):
     def source(self) -> dict:
         return {"url": self.source_url, "ref": self.source_ref, "path": self.source_path,
                 "commit": self.source_commit}
+
+
+class TemplateDependency(Base):
+    """A template builds on another: resources of `template_id` may (or, when `required`, must) name a resource of
+    `parent_template_id` as a parent, and `wiring` sets some of their variables from that parent's outputs."""
+
+    __tablename__ = "template_dependencies"
+    __table_args__ = (
+        UniqueConstraint("template_id", "parent_template_id", name="uq_template_dependencies_template_id"),
+        Index("ix_template_dependencies_parent", "parent_template_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("templates.id", ondelete="CASCADE"))
+    parent_template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("templates.id", ondelete="CASCADE"))
+    wiring: Mapped[list] = mapped_column(JsonType)  # [{"output": <parent output>, "variable": <own variable>}]
+    required: Mapped[bool] = mapped_column(default=True)
+    created_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -99,3 +99,33 @@ class TemplateVersionSchema(ma.Schema):
 class TemplateVersionQueryArgsSchema(InputSchema):
     deprecated = ma.fields.Boolean(metadata={"description": "false: only those new resources may use."})
     sort = sort_field("-created_at", ["version", "created_at"])
+
+
+class WireSchema(InputSchema):
+    output = ma.fields.String(required=True, validate=ma.validate.Length(1, 200),
+                              metadata={"description": "An output of the parent template."})
+    variable = ma.fields.String(required=True, validate=ma.validate.Length(1, 200),
+                                metadata={"description": "A variable of this template, set from that output."})
+
+
+class DependencyCreateSchema(InputSchema):
+    parent_template_id = ma.fields.UUID(required=True)
+    wiring = ma.fields.List(ma.fields.Nested(WireSchema), load_default=list, validate=ma.validate.Length(max=100))
+    required = ma.fields.Boolean(load_default=True, metadata={
+        "description": "Every resource of this template must name a parent of that template."})
+
+
+class DependencySchema(ma.Schema):
+    id = ma.fields.UUID()
+    template_id = ma.fields.UUID(metadata={"description": "The template that builds on the parent."})
+    parent_template_id = ma.fields.UUID()
+    wiring = ma.fields.List(ma.fields.Nested(WireSchema))
+    required = ma.fields.Boolean()
+    created_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class DependencyQueryArgsSchema(InputSchema):
+    direction = ma.fields.String(load_default="parents", validate=ma.validate.OneOf(["parents", "children"]),
+                                 metadata={"description": "parents: what this template builds on; children: the "
+                                                          "templates that build on it."})

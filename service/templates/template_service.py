@@ -105,6 +105,21 @@ def create_version(actor: Principal, template_id: uuid.UUID, version: str, sourc
     return _store_version(actor, template_id, version, source, fetched.commit, module_path, interface, archive)
 
 
+def _check_wiring_kept(session, template_id: uuid.UUID, interface: dict) -> None:
+    """ValidationFailed when the new version lacks a variable or output that a template dependency wires."""
+    variables = {v["name"] for v in interface["variables"]}
+    outputs = {o["name"] for o in interface["outputs"]}
+    dropped = [f"variable {w['variable']!r} is wired from output {w['output']!r} of template {d.parent_template_id}"
+               for d in template_crud.dependencies_of(session, template_id) for w in d.wiring
+               if w["variable"] not in variables]
+    dropped += [f"output {w['output']!r} is wired into variable {w['variable']!r} of template {d.template_id}"
+                for d in template_crud.dependents_of(session, template_id) for w in d.wiring
+                if w["output"] not in outputs]
+    if dropped:
+        raise ValidationFailed("the version drops what a template dependency wires (remove the wiring first)",
+                               errors={"wiring": dropped})
+
+
 def public_variable(variable: dict) -> dict:
     # A sensitive variable's default is a secret of the module's author; the engine reads it from the
     # module itself, so the platform never needs to keep or show it.
@@ -116,6 +131,7 @@ def public_variable(variable: dict) -> dict:
 @db.unit_of_work
 def _store_version(actor, template_id, version, source, commit, module_path, interface, archive) -> TemplateVersion:
     session = db.session()
+    _check_wiring_kept(session, template_id, interface)
     row = template_crud.add_version(
         session,
         TemplateVersion(

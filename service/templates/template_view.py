@@ -7,9 +7,12 @@ from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
 from service.openapi_links import link, links
 from service.schemas import Blueprint
-from service.templates import template_service
+from service.templates import template_dependencies, template_service
 from service.templates.module_source import ModuleSource
 from service.templates.template_schema import (
+    DependencyCreateSchema,
+    DependencyQueryArgsSchema,
+    DependencySchema,
     DeprecationSchema,
     TemplateQueryArgsSchema,
     TemplateSchema,
@@ -129,6 +132,36 @@ class TemplateVersionByIdViews(MethodView):
         """Deprecate a version, or restore it"""
         return template_service.set_version_deprecated(current_principal(), template_id, version_id,
                                                        data["deprecated"])
+
+
+@blp.route("/<uuid:template_id>/dependencies")
+class TemplateDependencyViews(MethodView):
+    @blp.arguments(DependencyQueryArgsSchema, location="query")
+    @blp.response(200, DependencySchema(many=True))
+    @blp.alt_response(404, "NOT_FOUND")
+    def get(self, args, template_id: uuid.UUID):
+        """List what a template builds on (or, with direction=children, the templates that build on it)"""
+        return template_dependencies.list_dependencies(current_principal(), template_id,
+                                                       children=args["direction"] == "children")
+
+    @blp.arguments(DependencyCreateSchema)
+    @blp.response(201, DependencySchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(404, "NOT_FOUND")
+    @blp.alt_response(409, "CONFLICT")
+    def post(self, data, template_id: uuid.UUID):
+        """Declare that a template builds on another, and wire the parent's outputs into its variables (platform)"""
+        return template_dependencies.declare(current_principal(), template_id, data["parent_template_id"],
+                                             data["wiring"], data["required"])
+
+
+@blp.route("/<uuid:template_id>/dependencies/<uuid:dependency_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(403, "FORBIDDEN")
+@blp.alt_response(404, "NOT_FOUND")
+def delete_dependency(template_id: uuid.UUID, dependency_id: uuid.UUID):
+    """Remove a template dependency (platform; existing resources keep their parents)"""
+    template_dependencies.remove(current_principal(), template_id, dependency_id)
 
 
 def register(app, api, sock) -> None:

@@ -34,6 +34,46 @@ GREETER_TF = textwrap.dedent('''
     }
 ''')
 
+# A parent and a child: the app's `network_id` and `db_password` are wired from the network's outputs.
+NETWORK_TF = textwrap.dedent('''
+    variable "cidr" {
+      type    = string
+      default = "10.0.0.0/16"
+    }
+    resource "terraform_data" "network" {
+      input = "net-${var.cidr}"
+    }
+    output "network_id" {
+      value = terraform_data.network.output
+    }
+    output "db_password" {
+      value     = "pw-${sha1(terraform_data.network.id)}"
+      sensitive = true
+    }
+''')
+APP_TF = textwrap.dedent('''
+    variable "network_id" {
+      type = string
+    }
+    variable "db_password" {
+      type      = string
+      sensitive = true
+    }
+    variable "name" {
+      type    = string
+      default = "app"
+    }
+    resource "terraform_data" "app" {
+      input = "${var.name} on ${var.network_id}"
+    }
+    output "placed_on" {
+      value = terraform_data.app.output
+    }
+    output "password_length" {
+      value = nonsensitive(length(var.db_password))
+    }
+''')
+
 FAILING_TF = textwrap.dedent('''
     variable "name" {
       type = string

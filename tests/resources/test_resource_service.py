@@ -81,10 +81,12 @@ def test_a_cancelled_queued_run_puts_the_resource_back(db_session):
 
 def test_a_successful_run_keeps_its_outputs_and_a_failed_one_keeps_the_old(db_session):
     resource = ResourceFactory(status=Status.IN_PROGRESS, outputs={"old": {"sensitive": False, "value": 1}})
-    done = resource_service.mark_run_finished(ADMIN, resource.id, True, {"new": {"sensitive": False, "value": 2}})
+    resource_service.mark_run_finished(ADMIN, resource.id, True, {"new": {"sensitive": False, "value": 2}})
+    done = resource_service.get_resource(ADMIN, resource.id)
     assert (done.state, done.status, done.outputs) == ("provisioned", "done", {"new": {"sensitive": False, "value": 2}})
     again = ResourceFactory(state=State.PROVISIONED, status=Status.IN_PROGRESS, outputs={"old": {"value": 1}})
-    failed = resource_service.mark_run_finished(ADMIN, again.id, False, None)
+    resource_service.mark_run_finished(ADMIN, again.id, False, None)
+    failed = resource_service.get_resource(ADMIN, again.id)
     assert (failed.status, failed.outputs) == ("error", {"old": {"value": 1}})
 
 

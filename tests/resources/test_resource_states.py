@@ -47,6 +47,7 @@ def test_pairs_outside_the_table_are_refused_with_the_allowed_actions(action):
         (State.DESTROYED, Status.DONE, [Action.DELETE, Action.RECREATE]),
         (State.PROVISION, Status.IN_PROGRESS, [Action.CANCEL]),
         (State.PROVISIONED, Status.QUEUED, [Action.CANCEL]),
+        (State.PROVISION, Status.PENDING, [Action.DELETE]),  # never provision: it waits for its parents
     ],
 )
 def test_allowed_actions_by_pair(state, status, expected):
@@ -64,6 +65,8 @@ def test_allowed_actions_by_pair(state, status, expected):
         (Action.RUN_SUCCEEDED, State.DESTROY, Status.IN_PROGRESS, (State.DESTROYED, Status.DONE)),
         (Action.REJECT, State.DESTROY, Status.APPROVAL_PENDING, (State.PROVISIONED, Status.DONE)),
         (Action.RECREATE, State.DESTROYED, Status.DONE, (State.PROVISION, Status.READY)),
+        (Action.WAIT_FOR_PARENTS, State.PROVISION, Status.READY, (State.PROVISION, Status.PENDING)),
+        (Action.PARENTS_READY, State.PROVISION, Status.PENDING, (State.PROVISION, Status.READY)),
     ],
 )
 def test_the_main_lifecycle_moves(action, state, status, expected):

@@ -61,7 +61,7 @@ def test_postgresql_holds_only_the_sealed_value(client, db_session, tmp_path):
         "FROM resources r WHERE id = :id"), {"id": resource["id"], "secret": SECRET}).one()
     assert SECRET not in row and found_in_sealed == 0
     assert '"secret_names":["token"]' in row  # the name stays readable, to show it masked
-    assert db.session.get(Resource, uuid.UUID(resource["id"])).engine_variables["token"] == SECRET
+    assert resource_service.run_variables(uuid.UUID(resource["id"]))[0]["token"] == SECRET
 
 
 def test_rotation_reseals_sensitive_values_with_the_newest_key(client, db_session, tmp_path, app):

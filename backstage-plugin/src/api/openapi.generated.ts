@@ -770,6 +770,126 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/templates/{template_id}/dependencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        /** List what a template builds on (or, with direction=children, the templates that build on it) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description parents: what this template builds on; children: the templates that build on it. */
+                    direction?: "parents" | "children";
+                };
+                header?: never;
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dependency"][];
+                    };
+                };
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Declare that a template builds on another, and wire the parent's outputs into its variables (platform) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DependencyCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dependency"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{template_id}/dependencies/{dependency_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+                dependency_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a template dependency (platform; existing resources keep their parents) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    template_id: string;
+                    dependency_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resources/": {
         parameters: {
             query?: never;
@@ -1314,6 +1434,52 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Run"][];
+                    };
+                };
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resource_id}/tree": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resource_id: string;
+            };
+            cookie?: never;
+        };
+        /** The resources built on this one (or that it builds on), depth first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description children: everything built on it; parents: what it builds on, and what those build on. */
+                    direction?: "children" | "parents";
+                };
+                header?: never;
+                path: {
+                    resource_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tree"];
                     };
                 };
                 404: components["responses"]["NOT_FOUND"];
@@ -2208,6 +2374,38 @@ export interface components {
             version: string;
             source: components["schemas"]["Source"];
         };
+        Wire: {
+            /** @description An output of the parent template. */
+            output: string;
+            /** @description A variable of this template, set from that output. */
+            variable: string;
+        };
+        Dependency: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The template that builds on the parent.
+             */
+            template_id: string;
+            /** Format: uuid */
+            parent_template_id: string;
+            wiring: components["schemas"]["Wire"][];
+            required: boolean;
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        DependencyCreate: {
+            /** Format: uuid */
+            parent_template_id: string;
+            wiring?: components["schemas"]["Wire"][];
+            /**
+             * @description Every resource of this template must name a parent of that template.
+             * @default true
+             */
+            required: boolean;
+        };
         Resource: {
             /** Format: uuid */
             id: string;
@@ -2232,6 +2430,11 @@ export interface components {
             entity_ref: string | null;
             owner: string;
             readonly integration_ids: unknown;
+            /** @description The resources this one builds on. */
+            readonly parent_ids: unknown;
+            /** @description Why it is `pending`, if it is. */
+            pending_reason: string | null;
+            auto_provision: boolean;
             created_by: string;
             /** Format: date-time */
             created_at: string;
@@ -2254,6 +2457,13 @@ export interface components {
             owner?: string;
             /** @description Integrations whose credentials its runs get. */
             integration_ids?: string[];
+            /** @description Resources this one builds on, one per parent template its template declares. It is `pending` until they are all provisioned; wired variables come from their outputs. */
+            parent_ids?: string[];
+            /**
+             * @description Queue the first provision by itself once the last parent is provisioned.
+             * @default false
+             */
+            auto_provision: boolean;
             /** @description The Backstage catalog entity this resource belongs to. */
             entity_ref?: string;
         };
@@ -2274,6 +2484,12 @@ export interface components {
             resource_status: "ready" | "queued" | "in_progress" | "done" | "error" | "approval_pending" | "pending" | "rejected" | "unknown";
             /** @description The actions the state machine allows from the current state and status. */
             allowed_actions: ("approve" | "reject" | "provision" | "plan" | "destroy" | "cancel" | "delete" | "recreate")[];
+            /** @description Why a pending resource waits. */
+            pending_reason: string;
+            /** @description The resources that build on this one and stop the action: {id, name, state, status}. */
+            children: {
+                [key: string]: unknown;
+            }[];
         };
         ResourceActions: {
             /** Format: uuid */
@@ -2325,6 +2541,34 @@ export interface components {
         };
         Reject: {
             reason: string;
+        };
+        TreeNode: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @enum {string} */
+            state: "provision" | "provisioned" | "destroy" | "destroyed";
+            /** @enum {string} */
+            status: "ready" | "queued" | "in_progress" | "done" | "error" | "approval_pending" | "pending" | "rejected" | "unknown";
+            pending_reason: string | null;
+            template_name: string;
+            /** @description 1 for the resource's own parents or children. */
+            depth: number;
+            /**
+             * Format: uuid
+             * @description The node this one hangs under (the resource itself at depth 1).
+             */
+            via: string;
+        };
+        Tree: {
+            /** Format: uuid */
+            resource_id: string;
+            /** @enum {string} */
+            direction: "children" | "parents";
+            /** @description More than 1000 nodes, or deeper than 20: cut there. */
+            truncated: boolean;
+            /** @description Depth first, by name. */
+            nodes: components["schemas"]["TreeNode"][];
         };
         RunCancel: {
             /**
