@@ -31,8 +31,8 @@ class ResourceCreateSchema(InputSchema):
     parent_ids = ma.fields.List(ma.fields.UUID(), load_default=list, validate=ma.validate.Length(max=20), metadata={
         "description": "Resources this one builds on, one per parent template its template declares. It is "
                        "`pending` until they are all provisioned; wired variables come from their outputs."})
-    auto_provision = ma.fields.Boolean(load_default=False, metadata={
-        "description": "Queue the first provision by itself once the last parent is provisioned."})
+    auto_provision = ma.fields.Boolean(metadata={  # no load_default: a default would make it required in clients
+        "description": "Queue the first provision by itself once the last parent is provisioned (default false)."})
     entity_ref = ma.fields.String(
         validate=[
             ma.validate.Length(max=300),

@@ -2459,11 +2459,8 @@ export interface components {
             integration_ids?: string[];
             /** @description Resources this one builds on, one per parent template its template declares. It is `pending` until they are all provisioned; wired variables come from their outputs. */
             parent_ids?: string[];
-            /**
-             * @description Queue the first provision by itself once the last parent is provisioned.
-             * @default false
-             */
-            auto_provision: boolean;
+            /** @description Queue the first provision by itself once the last parent is provisioned (default false). */
+            auto_provision?: boolean;
             /** @description The Backstage catalog entity this resource belongs to. */
             entity_ref?: string;
         };
