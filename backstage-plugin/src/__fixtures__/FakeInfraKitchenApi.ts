@@ -7,6 +7,7 @@ import type {
 import { InfraKitchenError } from '../api/InfraKitchenError';
 import type {
   AuditEntry,
+  DependencyDirection,
   EventsPage,
   LiveEvent,
   LiveTopic,
@@ -16,11 +17,14 @@ import type {
   ResourceAction,
   ResourceActions,
   ResourceCreateRequest,
+  ResourceTree,
   Run,
   RunLog,
   Template,
+  TemplateDependency,
   TemplateVersion,
 } from '../api/types';
+import { asIds } from '../api/payloadFields';
 import type { LiveHandlers, LiveStatus } from '../live/types';
 import {
   fixtureAudit,
@@ -79,6 +83,8 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
   runs: Run[] = [...fixtureRuns];
   templates: Template[] = [...fixtureTemplates];
   versions: TemplateVersion[] = [...fixtureVersions];
+  /** What templates build on (none in the recorded demo). */
+  dependencies: TemplateDependency[] = [];
   audit: AuditEntry[] = [...fixtureAudit];
   logs: Record<string, string[]> = {};
   created: ResourceCreateRequest[] = [];
@@ -124,6 +130,7 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
         (!o.entityRef || r.entity_ref === o.entityRef) &&
         (!o.status || r.status === o.status) &&
         (!o.state || r.state === o.state) &&
+        (!o.templateId || r.template_id === o.templateId) &&
         (!o.name || r.name.startsWith(o.name)),
     );
     return { items, pagination: { total: items.length, total_pages: 1, page: 1 } };
@@ -137,9 +144,39 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
     const r = this.find(o.resourceId);
     return { resource_id: r.id, state: r.state, status: r.status, actions: this.actions[r.id] ?? [] };
   }
+  async getResourceTree(o: { resourceId: string; direction: DependencyDirection }): Promise<ResourceTree> {
+    this.check('getResourceTree');
+    this.find(o.resourceId);
+    // Like the service: depth first, by name among siblings.
+    const next = (id: string) =>
+      (o.direction === 'children'
+        ? this.resources.filter(r => asIds(r.parent_ids).includes(id))
+        : asIds(this.find(id).parent_ids).flatMap(p => this.resources.filter(r => r.id === p))
+      ).sort((a, b) => a.name.localeCompare(b.name));
+    const nodes: ResourceTree['nodes'] = [];
+    const visit = (id: string, depth: number) => {
+      for (const r of next(id)) {
+        nodes.push({
+          id: r.id,
+          name: r.name,
+          state: r.state,
+          status: r.status,
+          pending_reason: r.pending_reason,
+          template_name: String(r.template_name),
+          depth,
+          via: id,
+        });
+        if (depth < 20) visit(r.id, depth + 1);
+      }
+    };
+    visit(o.resourceId, 1);
+    return { resource_id: o.resourceId, direction: o.direction, truncated: false, nodes };
+  }
   async createResource(o: { request: ResourceCreateRequest }): Promise<Resource> {
     this.check('createResource');
     this.created.push(o.request);
+    const parents = (o.request.parent_ids ?? []).map(id => this.find(id));
+    const waiting = parents.filter(p => p.state !== 'provisioned' || p.status !== 'done');
     const now = new Date().toISOString();
     const template = this.templates.find(t => t.id === o.request.template_id);
     // Like the service: the given version, else the template's newest one that is not deprecated.
@@ -159,12 +196,17 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
       variables: o.request.variables,
       outputs: {},
       state: 'provision',
-      status: 'ready',
+      status: waiting.length ? 'pending' : 'ready',
+      parent_ids: parents.map(p => p.id),
+      pending_reason: waiting.length
+        ? `waiting for parent ${waiting.map(p => `${p.name} (${p.state}, ${p.status})`).join(', ')} to be provisioned`
+        : null,
+      auto_provision: o.request.auto_provision ?? false,
       created_at: now,
       updated_at: now,
     };
     this.resources = [resource, ...this.resources];
-    this.actions[resource.id] = ['provision', 'plan'];
+    this.actions[resource.id] = waiting.length ? ['delete'] : ['provision', 'plan'];
     return resource;
   }
   async deleteResource(o: { resourceId: string }) {
@@ -225,6 +267,15 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
           (o.deprecated === undefined || v.deprecated === o.deprecated),
       ),
     };
+  }
+  async listTemplateDependencies(o: {
+    templateId: string;
+    direction?: DependencyDirection;
+  }): Promise<TemplateDependency[]> {
+    this.check('listTemplateDependencies');
+    return this.dependencies.filter(d =>
+      o.direction === 'children' ? d.parent_template_id === o.templateId : d.template_id === o.templateId,
+    );
   }
   async listAuditLogs(o: { entityId: string }): Promise<Page<AuditEntry>> {
     this.check('listAuditLogs');

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   AuditEntry,
+  DependencyDirection,
   EventsPage,
   LiveTopic,
   Me,
@@ -9,11 +10,13 @@ import type {
   ResourceAction,
   ResourceActions,
   ResourceCreateRequest,
+  ResourceTree,
   ResourceState,
   ResourceStatus,
   Run,
   RunLog,
   Template,
+  TemplateDependency,
   TemplateVersion,
 } from './types';
 
@@ -35,6 +38,11 @@ export interface InfraKitchenApi {
   listResources(options: ListResourcesOptions): Promise<Page<Resource>>;
   getResource(options: { resourceId: string }): Promise<Resource>;
   getResourceActions(options: { resourceId: string }): Promise<ResourceActions>;
+  /**
+   * `GET /resources/{id}/tree`: the resources built on it (`children`) or that it builds on (`parents`),
+   * transitively, depth first.
+   */
+  getResourceTree(options: { resourceId: string; direction: DependencyDirection }): Promise<ResourceTree>;
   createResource(options: { request: ResourceCreateRequest }): Promise<Resource>;
   deleteResource(options: { resourceId: string }): Promise<void>;
   /** Provision, plan and destroy answer the queued run; the others the resource. */
@@ -58,6 +66,11 @@ export interface InfraKitchenApi {
     templateId: string;
     deprecated?: boolean;
   }): Promise<Page<TemplateVersion>>;
+  /** What a template builds on (its parent templates), or with `direction: 'children'` what builds on it. */
+  listTemplateDependencies(options: {
+    templateId: string;
+    direction?: DependencyDirection;
+  }): Promise<TemplateDependency[]>;
   listAuditLogs(options: { entityId: string; pageSize?: number }): Promise<Page<AuditEntry>>;
   getMe(options?: {}): Promise<Me>;
   /** `GET /events/`: the live stream's long-poll fallback (InfraKitchenLiveClient calls it). */

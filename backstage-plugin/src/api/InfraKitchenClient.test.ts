@@ -83,11 +83,85 @@ describe('InfraKitchenClient', () => {
         return HttpResponse.json(fixtureError422, { status: 422 });
       }),
     );
-    const request = { name: 'x', template_id: 't', variables: { replicas: 'abc' } };
+    const request = { name: 'x', template_id: 't', variables: { replicas: 'abc' }, auto_provision: false };
     const error = await failure(client().createResource({ request }));
     expect(body).toEqual(request);
     expect(error.statusCode).toBe(422);
     expect(error.errors).toEqual(fixtureError422.errors);
+  });
+
+  it('sends the parents and auto_provision of a new resource', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${BASE}/resources/`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(fixtureResource, { status: 201 });
+      }),
+    );
+    const request = {
+      name: 'app',
+      template_id: 't',
+      variables: {},
+      parent_ids: ['p1', 'p2'],
+      auto_provision: true,
+    };
+    await client().createResource({ request });
+    expect(body).toEqual(request);
+  });
+
+  it('lists a template’s dependencies, in either direction', async () => {
+    const urls: URL[] = [];
+    const dependency = {
+      id: 'd1',
+      template_id: 't1',
+      parent_template_id: 't0',
+      wiring: [{ output: 'vpc_id', variable: 'vpc_id' }],
+      required: true,
+      created_by: 'user:default/platform',
+      created_at: '2026-11-28T16:47:59+00:00',
+    };
+    server.use(
+      http.get(`${BASE}/templates/t1/dependencies`, ({ request }) => {
+        urls.push(new URL(request.url));
+        return HttpResponse.json([dependency]);
+      }),
+    );
+    expect(await client().listTemplateDependencies({ templateId: 't1' })).toEqual([dependency]);
+    await client().listTemplateDependencies({ templateId: 't1', direction: 'children' });
+    expect(urls.map(u => u.searchParams.get('direction'))).toEqual([null, 'children']);
+  });
+
+  it('reads a resource’s tree in the direction asked', async () => {
+    let url: URL | undefined;
+    const tree = { resource_id: 'r1', direction: 'parents', truncated: false, nodes: [] };
+    server.use(
+      http.get(`${BASE}/resources/r1/tree`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json(tree);
+      }),
+    );
+    expect(await client().getResourceTree({ resourceId: 'r1', direction: 'parents' })).toEqual(tree);
+    expect(url?.searchParams.get('direction')).toBe('parents');
+  });
+
+  it('keeps the children of a 409 on destroy', async () => {
+    const children = [{ id: 'c1', name: 'app', state: 'provisioned', status: 'done' }];
+    server.use(
+      http.post(`${BASE}/resources/r1/destroy`, () =>
+        HttpResponse.json(
+          {
+            code: 409,
+            status: 'Conflict',
+            message: 'cannot destroy vpc: 1 resource(s) build on it; destroy them first',
+            children,
+          },
+          { status: 409 },
+        ),
+      ),
+    );
+    const error = await failure(client().runCommand({ resourceId: 'r1', command: 'destroy' }));
+    expect(error.statusCode).toBe(409);
+    expect(error.children).toEqual(children);
   });
 
   it('posts a provision and answers the queued run; 500 becomes an InfraKitchenError', async () => {
@@ -153,7 +227,19 @@ describe('InfraKitchenClient errors, method by method', () => {
       'createResource',
       'post',
       '/resources/',
-      c => c.createResource({ request: { name: 'x', template_id: 't', variables: {} } }),
+      c => c.createResource({ request: { name: 'x', template_id: 't', variables: {}, auto_provision: false } }),
+    ],
+    [
+      'getResourceTree',
+      'get',
+      '/resources/r1/tree',
+      c => c.getResourceTree({ resourceId: 'r1', direction: 'children' }),
+    ],
+    [
+      'listTemplateDependencies',
+      'get',
+      '/templates/t1/dependencies',
+      c => c.listTemplateDependencies({ templateId: 't1' }),
     ],
     ['deleteResource', 'delete', '/resources/r1', c => c.deleteResource({ resourceId: 'r1' })],
     ['runCommand', 'post', '/resources/r1/plan', c => c.runCommand({ resourceId: 'r1', command: 'plan' })],

@@ -3,6 +3,7 @@ import type { InfraKitchenApi, ListResourcesOptions, ResourceCommand } from './I
 import { InfraKitchenError } from './InfraKitchenError';
 import type {
   AuditEntry,
+  DependencyDirection,
   EventsPage,
   LiveTopic,
   Me,
@@ -11,9 +12,11 @@ import type {
   Resource,
   ResourceActions,
   ResourceCreateRequest,
+  ResourceTree,
   Run,
   RunLog,
   Template,
+  TemplateDependency,
   TemplateVersion,
 } from './types';
 
@@ -69,6 +72,15 @@ export class InfraKitchenClient implements InfraKitchenApi {
 
   async getResourceActions(options: { resourceId: string }): Promise<ResourceActions> {
     return this.request(`/resources/${enc(options.resourceId)}/actions`);
+  }
+
+  async getResourceTree(options: {
+    resourceId: string;
+    direction: DependencyDirection;
+  }): Promise<ResourceTree> {
+    return this.request(`/resources/${enc(options.resourceId)}/tree`, {
+      query: { direction: options.direction },
+    });
   }
 
   async createResource(options: { request: ResourceCreateRequest }): Promise<Resource> {
@@ -132,6 +144,15 @@ export class InfraKitchenClient implements InfraKitchenApi {
     return this.getPage<TemplateVersion>(`/templates/${enc(options.templateId)}/versions`, {
       deprecated: booleanParam(options.deprecated),
       page_size: 100,
+    });
+  }
+
+  async listTemplateDependencies(options: {
+    templateId: string;
+    direction?: DependencyDirection;
+  }): Promise<TemplateDependency[]> {
+    return this.request(`/templates/${enc(options.templateId)}/dependencies`, {
+      query: { direction: options.direction },
     });
   }
 

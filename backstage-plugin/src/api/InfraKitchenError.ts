@@ -1,3 +1,5 @@
+import type { ConflictChild } from './types';
+
 /**
  * A failed call to the service, carrying its error body `{code, status, message, errors}`.
  *
@@ -11,22 +13,26 @@ export class InfraKitchenError extends Error {
   readonly errors?: Record<string, unknown>;
   /** The service's own message, when it sent one. */
   readonly serviceMessage?: string;
+  /** A 409 on destroy or delete: the resources that build on this one (those the caller may see). */
+  readonly children?: ConflictChild[];
 
   constructor(options: {
     statusCode: number;
     message: string;
     serviceMessage?: string;
     errors?: Record<string, unknown>;
+    children?: ConflictChild[];
   }) {
     super(options.message);
     this.name = 'InfraKitchenError';
     this.statusCode = options.statusCode;
     this.errors = options.errors;
     this.serviceMessage = options.serviceMessage;
+    this.children = options.children;
   }
 
   static async fromResponse(response: Response): Promise<InfraKitchenError> {
-    let body: { message?: unknown; errors?: unknown } | undefined;
+    let body: { message?: unknown; errors?: unknown; children?: unknown } | undefined;
     try {
       const text = await response.text();
       body = text ? JSON.parse(text) : undefined;
@@ -43,6 +49,7 @@ export class InfraKitchenError extends Error {
       message: `InfraKitchen answered ${response.status}${serviceMessage ? `: ${serviceMessage}` : ''}`,
       serviceMessage,
       errors,
+      children: conflictChildren(body?.children),
     });
   }
 
@@ -57,4 +64,16 @@ export class InfraKitchenError extends Error {
 
 export function isInfraKitchenError(error: unknown): error is InfraKitchenError {
   return error instanceof Error && error.name === 'InfraKitchenError' && 'statusCode' in error;
+}
+
+/** The `children` of a 409 body, `[{id, name, state, status}]`; entries of another shape are left out. */
+function conflictChildren(value: unknown): ConflictChild[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter(
+    (child): child is ConflictChild =>
+      typeof child === 'object' &&
+      child !== null &&
+      typeof child.id === 'string' &&
+      typeof child.name === 'string',
+  );
 }

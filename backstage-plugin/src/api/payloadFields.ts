@@ -38,3 +38,8 @@ export function asVariables(value: unknown): Record<string, unknown> {
 export function asText(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
 }
+
+/** `Resource.parent_ids`: the ids of the resources it builds on; none when absent. */
+export function asIds(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+}

@@ -22,6 +22,19 @@ export type RunLog = Schemas['RunLog'];
 export type Template = Schemas['Template'];
 export type TemplateVersion = Schemas['TemplateVersion'];
 export type TemplateVariable = Schemas['Variable'];
+/** What a template builds on: a parent template, and which of its outputs set which variables. */
+export type TemplateDependency = Schemas['Dependency'];
+export type DependencyWire = Schemas['Wire'];
+
+/**
+ * `GET /resources/{id}/tree?direction=children|parents`: depth first, by name among siblings; `truncated`
+ * when it has more than the service walks.
+ */
+export type ResourceTree = Schemas['Tree'];
+/** Depth 1 for the resource's own parents or children; `via` is the node it hangs under. */
+export type ResourceTreeNode = Schemas['TreeNode'];
+/** `?direction=` of the dependency and tree calls: what it builds on (parents) or what builds on it. */
+export type DependencyDirection = ResourceTree['direction'];
 
 export type AuditEntry = Schemas['AuditLog'];
 export type Me = Schemas['Me'];
@@ -56,6 +69,12 @@ export interface OutputValue {
 
 /** The data of a `run.log` event: lines from an offset, like a page of `GET /runs/{id}/logs`. */
 export type RunLogChunk = Pick<RunLog, 'offset' | 'lines'>;
+
+/**
+ * A resource that builds on another, as a 409 on its destroy or delete lists it (`children`, which the
+ * schema `ResourceConflictError` leaves as plain objects).
+ */
+export type ConflictChild = Pick<Resource, 'id' | 'name' | 'state' | 'status'>;
 
 /** What a live subscription follows. */
 export type LiveTopic =

@@ -1,7 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { infraKitchenApiRef } from '../api';
-import type { Template, TemplateVersion } from '../api/types';
+import type { Resource, Template, TemplateDependency, TemplateVersion } from '../api/types';
 
 /** A template as the service sends it: with its id (optional in the schema, which requests share). */
 export type ListedTemplate = Template & { id: string };
@@ -29,4 +29,30 @@ export function useTemplateVersions(templateId: string | undefined) {
     const page = await api.listTemplateVersions({ templateId, deprecated: false });
     return page.items;
   }, [api, templateId]);
+}
+
+/** What a template builds on: one dependency per parent template (none for most templates). */
+export function useTemplateDependencies(templateId: string | undefined) {
+  const api = useApi(infraKitchenApiRef);
+  return useAsyncRetry(async (): Promise<TemplateDependency[]> => {
+    if (!templateId) return [];
+    return api.listTemplateDependencies({ templateId });
+  }, [api, templateId]);
+}
+
+/**
+ * The resources that may be picked as parents, by parent template id: those of each parent template the
+ * caller can see (the service lists only those), newest first.
+ */
+export function useParentCandidates(dependencies: TemplateDependency[] | undefined) {
+  const api = useApi(infraKitchenApiRef);
+  const templateIds = [...new Set((dependencies ?? []).map(d => d.parent_template_id))];
+  const key = templateIds.join(',');
+  return useAsyncRetry(async (): Promise<Record<string, Resource[]>> => {
+    const pages = await Promise.all(
+      templateIds.map(templateId => api.listResources({ templateId, pageSize: 100 })),
+    );
+    return Object.fromEntries(templateIds.map((id, i) => [id, pages[i].items]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, key]);
 }

@@ -73,9 +73,13 @@ export function buildVariables(
 }
 
 export interface FormErrors {
-  /** Errors on the form's own fields (name, ...) and on each variable, by variable name. */
+  /**
+   * Errors on the form's own fields (name, ..., `parent_ids` for the service's word on the parents), on each
+   * variable by variable name, and on each parent picker by dependency id.
+   */
   fields: Record<string, string>;
   variables: Record<string, string>;
+  parents: Record<string, string>;
   general?: string;
 }
 
@@ -85,7 +89,7 @@ function join(messages: unknown): string {
 
 /** Spreads a 422 `errors` object over the form: `{variables: {x: [...]}, json: {name: [...]}}`. */
 export function formErrorsFrom(error: unknown): FormErrors {
-  const result: FormErrors = { fields: {}, variables: {} };
+  const result: FormErrors = { fields: {}, variables: {}, parents: {} };
   if (!isInfraKitchenError(error) || error.statusCode !== 422 || !error.errors) {
     result.general = error instanceof Error ? error.message : String(error);
     return result;
@@ -95,7 +99,9 @@ export function formErrorsFrom(error: unknown): FormErrors {
     for (const [field, messages] of Object.entries(location)) {
       if (field === 'variables' && messages && typeof messages === 'object' && !Array.isArray(messages)) {
         for (const [name, m] of Object.entries(messages)) result.variables[name] = join(m);
-      } else if (['name', 'owner', 'entity_ref', 'template_id', 'template_version_id'].includes(field)) {
+      } else if (
+        ['name', 'owner', 'entity_ref', 'template_id', 'template_version_id', 'parent_ids'].includes(field)
+      ) {
         result.fields[field] = join(messages);
       } else {
         leftovers.push(`${field}: ${join(messages)}`);

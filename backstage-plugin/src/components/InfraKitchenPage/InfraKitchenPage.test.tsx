@@ -50,6 +50,8 @@ function serve() {
       const deprecated = new URL(request.url).searchParams.get('deprecated');
       return HttpResponse.json(fixtureVersions.filter(v => !deprecated || String(v.deprecated) === deprecated));
     }),
+    // The demo template builds on nothing.
+    http.get(`${BASE}/templates/:id/dependencies`, () => HttpResponse.json([])),
     http.get(`${BASE}/events/`, async ({ request }) => {
       const wait = Number(new URL(request.url).searchParams.get('wait'));
       if (wait) await delay(50);
@@ -111,6 +113,7 @@ describe('InfraKitchenPage (through the REST client)', () => {
       expect.arrayContaining([
         'GET /templates/?deprecated=false&page_size=100',
         `GET /templates/${fixtureTemplates[0].id}/versions?deprecated=false&page_size=100`,
+        `GET /templates/${fixtureTemplates[0].id}/dependencies`,
       ]),
     );
   });

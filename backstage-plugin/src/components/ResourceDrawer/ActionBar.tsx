@@ -1,8 +1,9 @@
-import { Box, Button, Typography } from '@material-ui/core';
+import { Box, Button, Link, List, ListItem, Typography } from '@material-ui/core';
 import { useState } from 'react';
+import { isInfraKitchenError } from '../../api';
 import type { Resource, ResourceAction, Run } from '../../api/types';
 import { useResourceActions } from '../../hooks/useResourceActions';
-import { describeError } from '../common';
+import { StatusChip, describeError } from '../common';
 import { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog';
 
 type Confirm = Omit<ConfirmDialogProps, 'open' | 'onCancel' | 'onConfirm'>;
@@ -60,6 +61,8 @@ export function ActionBar(props: {
   runs: Run[];
   /** After an action succeeded: `delete` means the resource is gone. */
   onDone(action: ResourceAction): void;
+  /** Open the drawer of a resource that stops the action (a child of this one). */
+  onSelectResource(resourceId: string): void;
 }) {
   const { perform, pending, error } = useResourceActions({
     resource: props.resource,
@@ -69,6 +72,8 @@ export function ActionBar(props: {
   const [confirming, setConfirming] = useState<(typeof BUTTONS)[number]>();
 
   const visible = BUTTONS.filter(b => props.actions.includes(b.action));
+  // A destroy or delete refused because resources build on this one names them (those the caller sees).
+  const blocking = error && isInfraKitchenError(error) ? (error.children ?? []) : [];
   return (
     <Box>
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
@@ -93,6 +98,26 @@ export function ActionBar(props: {
         <Typography role="alert" color="error" variant="body2">
           {describeError(error).title}: {describeError(error).detail}
         </Typography>
+      )}
+      {blocking.length > 0 && (
+        <Box data-testid="blocking-children">
+          <Typography variant="body2">Built on it (destroy them first):</Typography>
+          <List dense aria-label="built on it">
+            {blocking.map(child => (
+              <ListItem key={child.id}>
+                <Link component="button" variant="body2" onClick={() => props.onSelectResource(child.id)}>
+                  {child.name}
+                </Link>
+                &nbsp;
+                <StatusChip status={child.status} />
+                &nbsp;
+                <Typography variant="caption" color="textSecondary">
+                  {child.state}
+                </Typography>
+              </ListItem>
+            ))}
+          </List>
+        </Box>
       )}
       {confirming?.confirm && (
         <ConfirmDialog

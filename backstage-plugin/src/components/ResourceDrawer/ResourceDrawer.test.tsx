@@ -5,15 +5,64 @@ import { infraKitchenApiRef, infraKitchenLiveApiRef } from '../../api';
 import type { Resource, Run } from '../../api/types';
 import { FakeInfraKitchenApi } from '../../__fixtures__/FakeInfraKitchenApi';
 import { fixtureResource, fixtureRuns } from '../../__fixtures__';
-import { ResourceDrawer } from './ResourceDrawer';
+import { useDrawerParams } from '../common/useDrawerParams';
+import { LinkedResourceDrawer, ResourceDrawer } from './ResourceDrawer';
 
 async function render(api: FakeInfraKitchenApi, onClose = jest.fn()) {
   await renderInTestApp(
     <TestApiProvider apis={[[infraKitchenApiRef, api], [infraKitchenLiveApiRef, api.live]]}>
-      <ResourceDrawer resourceId={fixtureResource.id} onSelectRun={jest.fn()} onClose={onClose} />
+      <ResourceDrawer
+        resourceId={fixtureResource.id}
+        onSelectRun={jest.fn()}
+        onSelectResource={jest.fn()}
+        onClose={onClose}
+      />
     </TestApiProvider>,
   );
   return screen.findByRole('region', { name: 'resource details' });
+}
+
+/** The drawer as the pages open it: from the URL (`?resource=<id>`), which its links change. */
+function DrawerFromUrl() {
+  return <LinkedResourceDrawer drawer={useDrawerParams()} />;
+}
+
+async function renderFromUrl(api: FakeInfraKitchenApi, resourceId: string) {
+  await renderInTestApp(
+    <TestApiProvider apis={[[infraKitchenApiRef, api], [infraKitchenLiveApiRef, api.live]]}>
+      <DrawerFromUrl />
+    </TestApiProvider>,
+    { routeEntries: [`/?resource=${resourceId}`] },
+  );
+  return screen.findByRole('region', { name: 'resource details' });
+}
+
+/** The demo resource built on a network resource, with an app built on it. */
+function withFamily(api: FakeInfraKitchenApi) {
+  const network: Resource = {
+    ...fixtureResource,
+    id: 'net-1',
+    name: 'shop-network',
+    template_id: 'tpl-network',
+    template_name: 'network',
+    parent_ids: [],
+    outputs: {},
+    state: 'provisioned',
+    status: 'done',
+  };
+  const demo: Resource = { ...fixtureResource, parent_ids: [network.id] };
+  const app: Resource = {
+    ...fixtureResource,
+    id: 'app-1',
+    name: 'shop-app',
+    template_id: 'tpl-app',
+    template_name: 'app',
+    parent_ids: [fixtureResource.id],
+    state: 'provision',
+    status: 'ready',
+  };
+  api.resources = [demo, network, app];
+  return { network, demo, app };
 }
 
 const actionsRegion = () => screen.getByRole('region', { name: 'Actions' });
@@ -150,11 +199,89 @@ describe('ResourceDrawer', () => {
     api.failNext('getResource', 403, { serviceMessage: 'viewers may not read state' });
     await renderInTestApp(
       <TestApiProvider apis={[[infraKitchenApiRef, api], [infraKitchenLiveApiRef, api.live]]}>
-        <ResourceDrawer resourceId={fixtureResource.id} onSelectRun={jest.fn()} onClose={jest.fn()} />
+        <ResourceDrawer
+          resourceId={fixtureResource.id}
+          onSelectRun={jest.fn()}
+          onSelectResource={jest.fn()}
+          onClose={jest.fn()}
+        />
       </TestApiProvider>,
     );
     expect(await screen.findByText(/Not allowed/)).toBeInTheDocument();
     expect(screen.getByText(/viewers may not read state/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+  });
+
+  it('shows why a pending resource waits, and offers only what the service allows', async () => {
+    const api = new FakeInfraKitchenApi();
+    api.resources = [
+      {
+        ...fixtureResource,
+        status: 'pending',
+        pending_reason: 'waiting for parent shop-network (provision, in_progress) to be provisioned',
+        auto_provision: true,
+      },
+    ];
+    api.actions[fixtureResource.id] = ['delete'];
+    await render(api);
+    const notice = screen.getByTestId('pending-reason');
+    expect(notice).toHaveTextContent(
+      'waiting for parent shop-network (provision, in_progress) to be provisioned',
+    );
+    expect(notice).toHaveTextContent('provisioned automatically once they are');
+    expect(within(actionsRegion()).getAllByRole('button').map(b => b.textContent)).toEqual([
+      'Delete record',
+    ]);
+  });
+
+  it('shows no pending notice for a resource that does not wait', async () => {
+    await render(new FakeInfraKitchenApi());
+    expect(screen.queryByTestId('pending-reason')).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Builds on' })).not.toBeInTheDocument();
+  });
+
+  it('links what it builds on and what uses it, each opening that resource’s drawer', async () => {
+    const api = new FakeInfraKitchenApi();
+    const { network, app } = withFamily(api);
+    await renderFromUrl(api, fixtureResource.id);
+    const buildsOn = await screen.findByRole('region', { name: 'Builds on' });
+    expect(within(buildsOn).getByTestId('related-shop-network')).toHaveTextContent(/network/);
+    const usedBy = screen.getByRole('region', { name: 'Used by' });
+    expect(within(usedBy).getByTestId('related-shop-app')).toHaveTextContent('ready');
+    // Children come from the tree, one level only.
+    expect(api.calls).toContain('getResourceTree');
+
+    await userEvent.click(within(buildsOn).getByRole('button', { name: network.name }));
+    expect(await screen.findByRole('heading', { name: network.name })).toBeInTheDocument();
+    const networkUsedBy = await screen.findByRole('region', { name: 'Used by' });
+    expect(within(networkUsedBy).getByRole('button', { name: fixtureResource.name })).toBeInTheDocument();
+    // Not the grandchild: depth 1 only.
+    expect(within(networkUsedBy).queryByRole('button', { name: app.name })).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Builds on' })).not.toBeInTheDocument();
+
+    await userEvent.click(within(networkUsedBy).getByRole('button', { name: fixtureResource.name }));
+    const demoUsedBy = await screen.findByRole('region', { name: 'Used by' });
+    await userEvent.click(within(demoUsedBy).getByRole('button', { name: app.name }));
+    expect(await screen.findByRole('heading', { name: app.name })).toBeInTheDocument();
+  });
+
+  it('names the resources that stop a destroy, as links', async () => {
+    const api = new FakeInfraKitchenApi();
+    const { app } = withFamily(api);
+    api.failNext('runCommand', 409, {
+      serviceMessage: `cannot destroy ${fixtureResource.name}: 1 resource(s) build on it; destroy them first`,
+      children: [{ id: app.id, name: app.name, state: app.state, status: app.status }],
+    });
+    await renderFromUrl(api, fixtureResource.id);
+    await userEvent.click(within(actionsRegion()).getByRole('button', { name: 'Destroy' }));
+    const dialog = await screen.findByRole('dialog', { name: /Destroy/ });
+    await userEvent.type(within(dialog).getByRole('textbox'), fixtureResource.name);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Destroy' }));
+    expect(await within(actionsRegion()).findByRole('alert')).toHaveTextContent(
+      /Not possible right now: cannot destroy .*destroy them first/,
+    );
+    const blocking = within(actionsRegion()).getByTestId('blocking-children');
+    await userEvent.click(within(blocking).getByRole('button', { name: app.name }));
+    expect(await screen.findByRole('heading', { name: app.name })).toBeInTheDocument();
   });
 });

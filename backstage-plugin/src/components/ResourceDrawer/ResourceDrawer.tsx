@@ -6,20 +6,25 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import CloseIcon from '@material-ui/icons/Close';
+import { Alert, AlertTitle } from '@material-ui/lab';
 import { Progress } from '@backstage/core-components';
 import type { ReactNode } from 'react';
-import { asOutputs, asVariables } from '../../api/payloadFields';
+import { asIds, asOutputs, asVariables } from '../../api/payloadFields';
+import type { Resource } from '../../api/types';
 import { useResourceDetails } from '../../hooks/useResourceDetails';
+import { useResourceRelations } from '../../hooks/useResourceRelations';
 import { ErrorState, RelativeTime, StatusChip } from '../common';
 import type { DrawerParams } from '../common/useDrawerParams';
 import { ActionBar } from './ActionBar';
 import { AuditTrail } from './AuditTrail';
 import { KeyValueTable } from './KeyValueTable';
+import { RelatedResources } from './RelatedResources';
 import { RunHistory } from './RunHistory';
 
 const useStyles = makeStyles(theme => ({
   paper: { width: 'min(900px, 100vw)', padding: theme.spacing(3) },
   section: { marginTop: theme.spacing(3) },
+  notice: { marginTop: theme.spacing(2) },
 }));
 
 function Section(props: { title: string; children: ReactNode }) {
@@ -34,14 +39,72 @@ function Section(props: { title: string; children: ReactNode }) {
   );
 }
 
+/** Why a `pending` resource waits, and what happens once its parents are provisioned. */
+function PendingNotice(props: { resource: Resource }) {
+  const classes = useStyles();
+  const { resource } = props;
+  return (
+    <Alert severity="info" className={classes.notice} data-testid="pending-reason">
+      <AlertTitle>Waiting for the resources it builds on</AlertTitle>
+      {resource.pending_reason ?? 'Its parents are not all provisioned yet.'}{' '}
+      {resource.auto_provision
+        ? 'It will be provisioned automatically once they are.'
+        : 'It can be provisioned once they are.'}
+    </Alert>
+  );
+}
+
+/** What the resource builds on and what is built on it, each a link to its own drawer. */
+function Relations(props: { resource: Resource; onSelectResource(resourceId: string): void }) {
+  const relations = useResourceRelations(props.resource);
+  const r = relations.value;
+  const hasParents = asIds(props.resource.parent_ids).length > 0;
+  if (relations.error && !r) {
+    return (
+      <Section title="Builds on / used by">
+        <ErrorState error={relations.error} onRetry={relations.retry} />
+      </Section>
+    );
+  }
+  if (!r) return null;
+  return (
+    <>
+      {hasParents && (
+        <Section title="Builds on">
+          <RelatedResources
+            label="builds on"
+            nodes={r.parents}
+            hidden={r.hiddenParents}
+            empty="Nothing."
+            onOpen={props.onSelectResource}
+          />
+        </Section>
+      )}
+      {r.children.length > 0 && (
+        <Section title="Used by">
+          <RelatedResources
+            label="used by"
+            nodes={r.children}
+            empty="Nothing builds on it."
+            onOpen={props.onSelectResource}
+          />
+        </Section>
+      )}
+    </>
+  );
+}
+
 /**
- * One resource: actions, variables, outputs, runs with a live log, audit trail. Its open state belongs
- * to the caller (the URL), so live updates and refreshes re-render it without closing it.
+ * One resource: actions, what it builds on and what uses it, variables, outputs, runs with a live log,
+ * audit trail. Its open state belongs to the caller (the URL), so live updates and refreshes re-render it
+ * without closing it.
  */
 export function ResourceDrawer(props: {
   resourceId: string;
   runId?: string;
   onSelectRun(runId: string): void;
+  /** Open another resource's drawer (a parent or child linked from this one). */
+  onSelectResource(resourceId: string): void;
   onClose(): void;
 }) {
   const classes = useStyles();
@@ -69,14 +132,17 @@ export function ResourceDrawer(props: {
           {d.deleted && (
             <Typography color="error">This resource has been deleted.</Typography>
           )}
+          {d.resource.status === 'pending' && !d.deleted && <PendingNotice resource={d.resource} />}
           <Section title="Actions">
             <ActionBar
               resource={d.resource}
               actions={d.actions}
               runs={d.runs}
               onDone={action => (action === 'delete' ? props.onClose() : details.refresh())}
+              onSelectResource={props.onSelectResource}
             />
           </Section>
+          {!d.deleted && <Relations resource={d.resource} onSelectResource={props.onSelectResource} />}
           <Section title="Outputs">
             <KeyValueTable kind="outputs" values={asOutputs(d.resource.outputs)} />
           </Section>
@@ -104,6 +170,7 @@ export function LinkedResourceDrawer(props: { drawer: DrawerParams }) {
       resourceId={resourceId}
       runId={runId}
       onSelectRun={run => open(resourceId, run)}
+      onSelectResource={resource => open(resource)}
       onClose={close}
     />
   );

@@ -26,6 +26,12 @@ export function describeError(error: Error): { title: string; detail: string; ca
       };
     case 404:
       return { title: 'Not found', detail: `InfraKitchen has no such item${said}.`, canRetry: true };
+    case 409:
+      return {
+        title: 'Not possible right now',
+        detail: isInfraKitchenError(error) && error.serviceMessage ? error.serviceMessage : error.message,
+        canRetry: true,
+      };
     case 0:
     case 502:
     case 503:
