@@ -20,12 +20,12 @@ from service.resources import resource_service
 from service.runs import run_service
 from service.runs.run_model import RunKind
 from service.server import run_server
-from service.templates import template_service
+from service.templates import template_dependencies, template_service
 from service.templates.module_archive import ModuleLimits
 from service.templates.module_source import ModuleSource
 
 log = logging.getLogger(__name__)
-DEMO_MODULE = Path(__file__).resolve().parent / "modules" / "hello"
+DEMO_MODULES = Path(__file__).resolve().parent / "modules"
 
 
 def _start_worker(host: str, port: int, log_file: Path) -> subprocess.Popen:
@@ -41,17 +41,32 @@ def _start_worker(host: str, port: int, log_file: Path) -> subprocess.Popen:
     return worker
 
 
-def _seed(settings: Settings, actor: Principal):
-    """The demo template (registered once) and a resource provisioned from it."""
-    template = template_service.find_template(actor, "hello-world")
+def _template(settings: Settings, actor: Principal, name: str, description: str, module: Path):
+    """The demo template `name`, registered once with version 1.0.0 of a module shipped with the demo."""
+    template = template_service.find_template(actor, name)
     if template is None:
-        template = template_service.create_template(
-            actor, "hello-world", "Greets someone, using only built-in providers (works offline)."
-        )
+        template = template_service.create_template(actor, name, description)
         template_service.create_version(
-            actor, template.id, "1.0.0", ModuleSource(url=str(DEMO_MODULE)),
+            actor, template.id, "1.0.0", ModuleSource(url=str(module)),
             template_service.SourceLimits(ModuleLimits.of(settings), allow_local=True),
         )
+    return template
+
+
+def _seed(settings: Settings, actor: Principal):
+    """The demo templates (registered once: hello-world, and demo-app building on demo-network) and a resource
+    provisioned from hello-world."""
+    template = _template(settings, actor, "hello-world",
+                         "Greets someone, using only built-in providers (works offline).", DEMO_MODULES / "hello")
+    network = _template(settings, actor, "demo-network", "A network other demo templates build on (offline).",
+                        DEMO_MODULES / "network")
+    app = _template(settings, actor, "demo-app", "An app on a demo network: its network id and password are wired "
+                    "from the network's outputs (offline).", DEMO_MODULES / "app")
+    if not template_dependencies.list_dependencies(actor, app.id):
+        template_dependencies.declare(actor, app.id, network.id, [
+            {"output": "network_id", "variable": "network_id"},
+            {"output": "admin_password", "variable": "admin_password"},
+        ])
     name = f"demo-{secrets.token_hex(3)}"
     resource = resource_service.create_resource(
         actor, name, template.id, {"name": "world", "replicas": 2, "api_key": secrets.token_hex(8)},
