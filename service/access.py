@@ -31,6 +31,13 @@ def owner_of(resource_id: uuid.UUID) -> str | None:
     return db.session().scalar(select(Resource.owner).where(Resource.id == resource_id))
 
 
+def owners_of(resource_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """{resource id: owner} of those of `resource_ids` that exist, in one query."""
+    if not resource_ids:
+        return {}
+    return dict(db.session().execute(select(Resource.id, Resource.owner).where(Resource.id.in_(resource_ids))).all())
+
+
 def owner_of_run(run_id: uuid.UUID) -> str | None:
     """The owner of a run's resource, or None when there is no such run."""
     return db.session().scalar(select(Resource.owner).join(Run, Run.resource_id == Resource.id)

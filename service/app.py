@@ -25,6 +25,7 @@ from service.health import health_view
 from service.integrations import integration_view
 from service.oauth import oauth_view
 from service.oauth.session_tokens import SessionTokens
+from service.operations import operation_view
 from service.resources import resource_view
 from service.runs import run_view
 from service.states import state_view
@@ -36,8 +37,8 @@ log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Each domain adds its own routes (`register(app, api, sock)` in its view module), in this order in openapi.yaml;
 # api_docs serves the pinned Swagger UI and ReDoc those pages load.
-DOMAINS = (health_view, oauth_view, auth_view, template_view, resource_view, run_view, state_view, integration_view,
-           audit_view, event_view, api_docs)
+DOMAINS = (health_view, oauth_view, auth_view, template_view, resource_view, run_view, operation_view, state_view,
+           integration_view, audit_view, event_view, api_docs)
 
 
 def api_config(settings: Settings) -> dict:

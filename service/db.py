@@ -67,13 +67,18 @@ def add_unique(session, row, conflict: Exception):
     """Add `row` and flush now: when a unique constraint says another row (perhaps another request's, a moment
     ago) holds its key, raise `conflict` (a 409) instead of failing at commit with a 500."""
     session.add(row)
+    flush_unique(session, conflict)
+    return row
+
+
+def flush_unique(session, conflict: Exception) -> None:
+    """Flush now; a unique violation raises `conflict` (see add_unique)."""
     try:
         session.flush()
     except IntegrityError as error:
         if getattr(error.orig, "sqlstate", None) != UNIQUE_VIOLATION and "UNIQUE constraint" not in str(error.orig):
             raise
         raise conflict from None
-    return row
 
 
 def insert(session, model):

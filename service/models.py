@@ -7,12 +7,14 @@ from service.events import event_recorder  # noqa: F401  (registers its session 
 from service.events.event_model import Event
 from service.integrations.integration_model import Integration, IntegrationGrant
 from service.oauth.oauth_model import OAuthLoginState, RefreshToken
-from service.resources.resource_model import Resource
+from service.operations.operation_model import Operation, OperationStep
+from service.resources.resource_model import Resource, ResourceParent
 from service.runs.run_model import Run, RunLogLine
 from service.states.state_model import StateLock, StateVersion
 from service.templates.template_model import Template, TemplateVersion
 
 __all__ = [
-    "AuditLog", "Event", "Integration", "IntegrationGrant", "OAuthLoginState", "RefreshToken", "Resource", "Run",
-    "RunLogLine", "ServiceAccount", "StateLock", "StateVersion", "Template", "TemplateVersion", "User",
+    "AuditLog", "Event", "Integration", "IntegrationGrant", "OAuthLoginState", "Operation", "OperationStep",
+    "RefreshToken", "Resource", "ResourceParent", "Run", "RunLogLine", "ServiceAccount", "StateLock",
+    "StateVersion", "Template", "TemplateVersion", "User",
 ]

@@ -22,6 +22,7 @@ from service.app import create_app
 from service.auth.auth_model import ServiceAccount, User
 from service.engine.engine_run import EngineResult
 from service.oauth.oauth_providers import configured_providers
+from service.resources.resource_model import Resource
 from service.runs import run_executor
 from service.runs.run_model import Run
 
@@ -188,3 +189,20 @@ def test_children_created_while_their_parent_finishes_leave_pending_exactly_once
     for c in children:
         released = api("get", f"/audit-logs/?entity_id={c['id']}&action=resource.parents_ready")
         assert len(released) <= 1
+
+
+def test_cascade_destroys_of_one_tree_at_once_make_one_operation(isolated, tmp_path):
+    _, client = isolated  # runs stay queued: the operations stay unfinished
+    api = Api(client, make_token("admin"))
+    network_t, greeter_t = api.template(tmp_path, "network", NETWORK_TF), api.template(tmp_path, "greeter")
+    api("post", f"/templates/{greeter_t['id']}/dependencies", {"parent_template_id": network_t["id"], "wiring": []})
+    network = api.resource(network_t, "net", {})
+    db.session.query(Resource).filter_by(id=uuid.UUID(network["id"])).update({"state": "provisioned",
+                                                                             "status": "done"})
+    db.session.commit()  # as if provisioned: its destroy run then stays queued
+    api("post", "/resources/", {"name": "leaf", "template_id": greeter_t["id"], "variables": {"name": "x"},
+                                "parent_ids": [network["id"]]})
+    cascade = lambda: client.post(f"/api/v1/resources/{network['id']}/cascade-destroy",  # noqa: E731
+                                  headers=api.headers).status_code
+    assert sorted(race(*[cascade] * N)) == [202] + [409] * (N - 1)
+    assert len(api("get", f"/operations/?resource_id={network['id']}")) == 1

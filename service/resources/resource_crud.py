@@ -74,3 +74,10 @@ def children_of(session: Session, resource_id: uuid.UUID, pending_only: bool = F
     if pending_only:
         query = query.where(Resource.status == "pending").with_for_update(of=Resource)
     return list(session.scalars(query))
+
+
+def child_links(session: Session, resource_id: uuid.UUID) -> list[tuple[ResourceParent, Resource]]:
+    """(link, child) for each resource built on `resource_id`, the children row-locked (to flag them)."""
+    query = (select(ResourceParent, Resource).join(Resource, Resource.id == ResourceParent.resource_id)
+             .where(ResourceParent.parent_id == resource_id).order_by(Resource.id).with_for_update(of=Resource))
+    return [(link, child) for link, child in session.execute(query)]

@@ -66,6 +66,8 @@ class Resource(Base):
     secret_outputs: Mapped[dict | None] = deferred(mapped_column(SealedJson, default=dict))  # None: none
     # Why a `pending` resource waits (which parents are not provisioned yet); None otherwise.
     pending_reason: Mapped[str | None] = mapped_column(String(500))
+    # When a parent's re-apply changed an output wired into this (provisioned) resource; cleared by its next apply.
+    parent_outputs_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Queue the first provision by itself as soon as the last parent is provisioned.
     auto_provision: Mapped[bool] = mapped_column(default=False, server_default=false())
     state: Mapped[str] = mapped_column(String(20), default=State.PROVISION)

@@ -84,20 +84,36 @@ def release_children(actor: Principal, parent: Resource) -> list[Resource]:
     return released
 
 
+def _wired_value(outputs: dict, secret_outputs: dict, name: str):
+    output = (outputs or {}).get(name)
+    if output is None:
+        return None
+    return (secret_outputs or {}).get(name) if output.get("sensitive") else output.get("value")
+
+
+@db.joins_unit_of_work
+def flag_changed_outputs(parent: Resource, old_outputs: dict, old_secret_outputs: dict) -> None:
+    """After a re-apply of `parent`: its provisioned children with a wired output whose value changed are marked
+    `parent_outputs_changed` (until they are applied again)."""
+    now = db.utcnow()
+    for link, child in resource_crud.child_links(db.session(), parent.id):
+        if child.state != State.PROVISIONED or child.parent_outputs_changed_at is not None:
+            continue
+        if any(_wired_value(old_outputs, old_secret_outputs, w["output"])
+               != _wired_value(parent.outputs, parent.secret_outputs, w["output"]) for w in link.wiring):
+            child.parent_outputs_changed_at = now
+
+
 @db.joins_unit_of_work
 def wired_values(resource: Resource) -> tuple[dict, dict]:
     """(plain, sensitive) values of a resource's wired variables, from its parents' current outputs. A wired
     output the parent does not have (yet) is left out: the engine then says which variable is missing."""
     plain, sensitive = {}, {}
     for link, parent in resource_crud.parent_links(db.session(), resource.id):
-        secret_outputs = parent.secret_outputs or {}
         for wire in link.wiring:
             output = (parent.outputs or {}).get(wire["output"])
             if output is None:
                 continue
-            if output.get("sensitive"):
-                if wire["output"] in secret_outputs:
-                    sensitive[wire["variable"]] = secret_outputs[wire["output"]]
-            else:
-                plain[wire["variable"]] = output.get("value")
-    return plain, sensitive
+            into = sensitive if output.get("sensitive") else plain
+            into[wire["variable"]] = _wired_value(parent.outputs, parent.secret_outputs, wire["output"])
+    return plain, {name: value for name, value in sensitive.items() if value is not None}

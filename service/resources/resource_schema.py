@@ -78,6 +78,11 @@ class ResourceSchema(ma.Schema):
     parent_ids = ma.fields.Method("_parent_ids", metadata={"description": "The resources this one builds on."})
     pending_reason = ma.fields.String(allow_none=True, metadata={"description": "Why it is `pending`, if it is."})
     auto_provision = ma.fields.Boolean()
+    parent_outputs_changed = ma.fields.Function(
+        lambda resource: resource.parent_outputs_changed_at is not None, metadata={
+            "type": "boolean",
+            "description": "A parent's wired output changed since this resource was last applied: provision it "
+                           "again to pick it up (a plan shows the difference)."})
     created_by = ma.fields.String()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()

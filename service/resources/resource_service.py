@@ -6,6 +6,7 @@ Runs sit above resources: the run service asks this one to move a resource when 
 """
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -236,20 +237,25 @@ def mark_run_started(resource_id: uuid.UUID) -> Resource:
 
 @db.unit_of_work
 def mark_run_finished(actor: Principal, resource_id: uuid.UUID, succeeded: bool, outputs: dict | None,
-                      secret_outputs: dict | None = None) -> list[uuid.UUID]:
-    """Move the resource after its run; once provisioned, its pending children whose parents are all
-    provisioned become ready in the same transaction. Returns those of them to provision by themselves."""
+                      secret_outputs: dict | None = None, started_at: datetime | None = None) -> list[uuid.UUID]:
+    """Move the resource after its run (which started at `started_at`). Once provisioned: its pending children
+    whose parents are all provisioned become ready in the same transaction, and its provisioned children are
+    flagged when a wired output changed. Returns the children to provision by themselves."""
     resource = resource_crud.get_resource_for_update(db.session(), resource_id)
-    before = snapshot(resource)
+    before, old_outputs, old_secret_outputs = snapshot(resource), resource.outputs, resource.secret_outputs
     resource.transition(Action.RUN_SUCCEEDED if succeeded else Action.RUN_FAILED)
     if succeeded and outputs is not None:
         resource.outputs = outputs
         resource.secret_outputs = secret_outputs or {}
+    changed = resource.parent_outputs_changed_at
+    if succeeded and changed is not None and (started_at is None or changed <= started_at):
+        resource.parent_outputs_changed_at = None  # applied with its parents' current outputs (or destroyed)
     resource.updated_at = db.utcnow()
     audit_service.record(actor, "resource.run_succeeded" if succeeded else "resource.run_failed", "resource",
                          resource.id, before=before, after=snapshot(resource))
     if (resource.state, resource.status) != (State.PROVISIONED, Status.DONE):
         return []
+    resource_parents.flag_changed_outputs(resource, old_outputs, old_secret_outputs)
     return [child.id for child in resource_parents.release_children(actor, resource) if child.auto_provision]
 
 

@@ -21,6 +21,7 @@ from service.errors import InvalidState
 from service.events import event_recorder
 from service.events.event_model import EventType
 from service.integrations import integration_service
+from service.operations import operation_service
 from service.resources import resource_service
 from service.runs import run_crud, run_service, run_states
 from service.runs.run_heartbeat import RunHeartbeat
@@ -61,6 +62,11 @@ def execute_run(run_id: uuid.UUID, settings: Settings) -> bool:
     if result.cancelled:
         result.error = f"cancelled by {heartbeat.cancelled_by}"
     _finish(claimed, result, writer.line_count)
+    if claimed.kind == RunKind.DESTROY:
+        try:  # after the run's outcome is committed: a failure here cannot lose it, and the sweeper resumes
+            operation_service.run_finished(run_id)
+        except Exception:
+            log.exception("run %s: moving its operation on failed; the sweeper will", run_id)
     return True
 
 
@@ -121,7 +127,7 @@ def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: i
     run.log_line_count = line_count
     if claimed.kind not in DRY_RUN_KINDS:
         ready = resource_service.mark_run_finished(SYSTEM, claimed.resource_id, result.succeeded, outputs,
-                                                   secret_outputs)
+                                                   secret_outputs, run.started_at)
         for child_id in ready:  # created with auto_provision: their first run is queued with the parent's end
             run_service.create_run(SYSTEM, child_id, RunKind.PROVISION)
     elif claimed.kind == RunKind.DRIFT_CHECK and result.succeeded and result.plan_summary["has_changes"]:

@@ -12,6 +12,7 @@ from service.audit import audit_service
 from service.auth.principal import SYSTEM
 from service.config import Settings
 from service.errors import Conflict, InvalidState
+from service.operations import operation_service
 from service.resources import resource_service
 from service.runs import run_crud, run_service, run_states
 from service.runs.run_model import DRY_RUN_KINDS, RunKind
@@ -57,7 +58,9 @@ def sweep(settings: Settings) -> dict:
     )
     if waiting:
         _republish(waiting)
-    return {"failed": failed, "republished": len(waiting)}
+    # Runs ended above (and any whose operation did not hear of it) move their operations on.
+    resumed = operation_service.resume_stalled()
+    return {"failed": failed, "republished": len(waiting), "operations_resumed": resumed}
 
 
 def schedule_drift_checks(settings: Settings) -> int:

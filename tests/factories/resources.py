@@ -8,7 +8,7 @@ from factories.base import RowFactory
 from factories.templates import TemplateVersionFactory
 from service.auth.principal import Principal
 from service.resources import resource_service
-from service.resources.resource_model import Resource
+from service.resources.resource_model import Resource, ResourceParent
 from service.resources.resource_states import State, Status
 
 
@@ -39,3 +39,21 @@ class ResourceFactory(RowFactory):
     status = Status.READY
     owner = ADMIN.subject
     created_by = ADMIN.subject
+
+
+class ResourceParentFactory(RowFactory):
+    """`resource_id` builds on `parent_id` (no checks: for trees in any state)."""
+
+    class Meta:
+        model = ResourceParent
+
+    wiring = factory.LazyFunction(list)
+
+
+def built_on(version, *parents, wiring: list | None = None, **fields) -> Resource:
+    """A resource row of `version` whose parents are `parents` (each link with `wiring`), provisioned unless told
+    otherwise."""
+    child = ResourceFactory(version=version, **{"state": State.PROVISIONED, "status": Status.DONE, **fields})
+    for parent in parents:
+        ResourceParentFactory(resource_id=child.id, parent_id=parent.id, wiring=wiring or [])
+    return child

@@ -1689,6 +1689,380 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/resources/{resource_id}/cascade-destroy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resource_id: string;
+            };
+            cookie?: never;
+        };
+        /** What a cascade destroy would do now, in order (nothing is changed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resource_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CascadePlan"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Destroy a resource and everything built on it, leaves first, as one operation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resource_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Operation"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List operations, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only operations on this resource (404 if not visible). */
+                    resource_id?: string;
+                    status?: "approval_pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected";
+                    kind?: "cascade_destroy";
+                    /** @description Sort key, '-' for descending. One of: created_at, status. */
+                    sort?: "created_at" | "status" | "-created_at" | "-status";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Operation"][];
+                    };
+                };
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/{operation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        /** Get an operation and its steps */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    operation_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Operation"];
+                    };
+                };
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/{operation_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an operation: nothing more starts, its running step's run is cancelled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    operation_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Operation"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description The operation's status does not allow this now; the body gives it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperationConflictError"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/{operation_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a failed or cancelled operation again from the step that did not succeed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    operation_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Operation"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description The operation's status does not allow this now; the body gives it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperationConflictError"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/{operation_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an operation waiting for approval */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    operation_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Operation"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description The operation's status does not allow this now; the body gives it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperationConflictError"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/{operation_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject an operation waiting for approval: nothing is destroyed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    operation_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Reject"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Operation"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description The operation's status does not allow this now; the body gives it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperationConflictError"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resources/{resource_id}/state/versions": {
         parameters: {
             query?: never;
@@ -2435,6 +2809,8 @@ export interface components {
             /** @description Why it is `pending`, if it is. */
             pending_reason: string | null;
             auto_provision: boolean;
+            /** @description A parent's wired output changed since this resource was last applied: provision it again to pick it up (a plan shows the difference). */
+            readonly parent_outputs_changed: boolean;
             created_by: string;
             /** Format: date-time */
             created_at: string;
@@ -2598,6 +2974,92 @@ export interface components {
             /** @description The run has finished and no lines follow. */
             complete: boolean;
             lines: string[];
+        };
+        CascadeStep: {
+            position: number;
+            /** Format: uuid */
+            resource_id: string;
+            resource_name: string;
+            template_name: string;
+            state: string;
+            status: string;
+            /** @enum {string} */
+            action: "destroy" | "delete";
+            reason: string | null;
+        };
+        CascadePlan: {
+            /** Format: uuid */
+            resource_id: string;
+            /** @description A template of a resource to destroy requires approval: the operation waits for it. */
+            requires_approval: boolean;
+            /** @description In the order they run: everything built on the resource, leaves first, then itself. */
+            steps: components["schemas"]["CascadeStep"][];
+        };
+        OperationStep: {
+            position: number;
+            /**
+             * Format: uuid
+             * @description Null once its record is deleted.
+             */
+            resource_id: string | null;
+            resource_name: string;
+            /** @enum {string} */
+            action: "destroy" | "delete";
+            /** @enum {string} */
+            status: "waiting" | "running" | "succeeded" | "failed" | "cancelled";
+            /**
+             * Format: uuid
+             * @description Its newest run (destroy steps).
+             */
+            run_id: string | null;
+            attempts: number;
+            error: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        Operation: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "cascade_destroy";
+            /**
+             * Format: uuid
+             * @description The resource it was asked for; null once its record is deleted.
+             */
+            resource_id: string | null;
+            resource_name: string;
+            /** @enum {string} */
+            status: "approval_pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected";
+            requires_approval: boolean;
+            approved_by: string | null;
+            reject_reason: string | null;
+            created_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            cancel_requested_by: string | null;
+            error: string | null;
+            /** @description In order; steps on resources the caller cannot see are left out. */
+            steps: components["schemas"]["OperationStep"][];
+        };
+        OperationConflictError: {
+            /** @description Error code */
+            code: number;
+            /** @description Error name */
+            status: string;
+            /** @description Error message */
+            message: string;
+            /** @description Errors */
+            errors: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            operation_status: "approval_pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected";
         };
         StateVersion: {
             id: number;
