@@ -3,6 +3,7 @@ listeners that turn changes into events, so every process that changes data reco
 
 from service.audit.audit_model import AuditLog
 from service.auth.auth_model import ServiceAccount, User
+from service.changes.change_model import ResourceChange
 from service.events import event_recorder  # noqa: F401  (registers its session listeners)
 from service.events.event_model import Event
 from service.integrations.integration_model import Integration, IntegrationGrant
@@ -15,6 +16,6 @@ from service.templates.template_model import Template, TemplateVersion
 
 __all__ = [
     "AuditLog", "Event", "Integration", "IntegrationGrant", "OAuthLoginState", "Operation", "OperationStep",
-    "RefreshToken", "Resource", "ResourceParent", "Run", "RunLogLine", "ServiceAccount", "StateLock",
+    "RefreshToken", "Resource", "ResourceChange", "ResourceParent", "Run", "RunLogLine", "ServiceAccount", "StateLock",
     "StateVersion", "Template", "TemplateVersion", "User",
 ]

@@ -206,3 +206,19 @@ def test_cascade_destroys_of_one_tree_at_once_make_one_operation(isolated, tmp_p
                                   headers=api.headers).status_code
     assert sorted(race(*[cascade] * N)) == [202] + [409] * (N - 1)
     assert len(api("get", f"/operations/?resource_id={network['id']}")) == 1
+
+
+def test_edits_of_one_resource_at_once_leave_exactly_one_open_change(client, tmp_path):
+    api = Api(client, make_token("admin"))
+    resource = api.resource(api.template(tmp_path, "greeter"), "edited", {"name": "x"})
+    db.session.query(Resource).filter_by(id=uuid.UUID(resource["id"])).update({"state": "provisioned",
+                                                                              "status": "done"})
+    db.session.commit()  # as if provisioned: edits become change requests
+
+    def edit(i):
+        return lambda: client.patch(f"/api/v1/resources/{resource['id']}", json={"variables": {"name": f"n{i}"}},
+                                    headers=api.headers).status_code
+
+    assert race(*[edit(i) for i in range(N)]) == [201] * N  # each supersedes the one before
+    statuses = sorted(c["status"] for c in api("get", f"/resources/{resource['id']}/changes?page_size=50"))
+    assert statuses == ["open"] + ["superseded"] * (N - 1)

@@ -22,6 +22,8 @@ class EventType(StrEnum):
     RUN_STARTED = "run.started"
     RUN_FINISHED = "run.finished"
     RUN_LOG = "run.log"  # data: {offset, lines}; only sent to subscribers of the run
+    CHANGE_CREATED = "change.created"  # data: the change request
+    CHANGE_UPDATED = "change.updated"  # its status, plan or apply moved
 
 
 class Event(Base):

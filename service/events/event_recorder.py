@@ -1,4 +1,4 @@
-"""Record an event for every committed change to a resource, a run's status or a run's log.
+"""Record an event for every committed change to a resource, a run's status, a run's log or a change request.
 
 Listeners on every Session notice the changes as they are flushed, and just before the commit write one event
 row per change into the same transaction: an event exists if and only if its change committed, whichever
@@ -15,6 +15,8 @@ import uuid
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
+from service.changes.change_model import ResourceChange
+from service.changes.change_schema import ChangeSchema
 from service.events.event_model import Event, EventType
 from service.resources.resource_model import Resource
 from service.resources.resource_schema import ResourceSchema
@@ -26,12 +28,13 @@ NOTIFY_CHANNEL = "infrakitchen_events"
 _ADVISORY_LOCK = 0x1E7E_0001  # any constant shared by every writer of events
 _resource_schema = ResourceSchema()
 _run_schema = RunSchema()
+_change_schema = ChangeSchema()
 
 
 def _pending(session: Session) -> dict:
     # resources: {id: (type, resource)} (one event per resource and transaction, the last state wins);
-    # runs: [(type, run)] in order; logs: {run_id: [RunLogLine]}.
-    return session.info.setdefault("pending_events", {"resources": {}, "runs": [], "logs": {}})
+    # runs: [(type, run)] in order; logs: {run_id: [RunLogLine]}; changes: {id: (type, change)} like resources.
+    return session.info.setdefault("pending_events", {"resources": {}, "runs": [], "logs": {}, "changes": {}})
 
 
 def record(session: Session, kind: EventType, obj: Resource | Run) -> None:
@@ -59,6 +62,9 @@ def _collect(session: Session, _flush_context) -> None:
             pending["resources"][obj.id] = (kind, obj)
         elif isinstance(obj, Run):
             pending["runs"].append((kind, obj))
+        elif isinstance(obj, ResourceChange):
+            previous = pending["changes"].get(obj.id, (kind,))[0]
+            pending["changes"][obj.id] = (previous if previous == EventType.CHANGE_CREATED else kind, obj)
         else:
             pending["logs"].setdefault(obj.run_id, []).append(obj)
 
@@ -79,6 +85,10 @@ def _change_of(session: Session, obj) -> EventType | None:
         if added[0] == RunStatus.RUNNING:
             return EventType.RUN_STARTED
         return EventType.RUN_FINISHED if added[0] in FINISHED_RUN_STATUSES else None
+    if isinstance(obj, ResourceChange) and obj not in session.deleted:
+        if obj in session.new:
+            return EventType.CHANGE_CREATED
+        return EventType.CHANGE_UPDATED if session.is_modified(obj, include_collections=False) else None
     if isinstance(obj, RunLogLine) and obj in session.new:
         return EventType.RUN_LOG
     return None
@@ -109,6 +119,7 @@ def _events(session: Session, pending: dict) -> list[Event]:
     events = [_resource_event(kind, resource) for kind, resource in pending["resources"].values()]
     events += [_run_event(session, kind, run) for kind, run in pending["runs"]]
     events += [_log_event(session, run_id, lines) for run_id, lines in pending["logs"].items()]
+    events += [_change_event(session, kind, change) for kind, change in pending["changes"].values()]
     return [e for e in events if e is not None]
 
 
@@ -133,3 +144,11 @@ def _log_event(session: Session, run_id: uuid.UUID, lines: list[RunLogLine]) -> 
     lines = sorted(lines, key=lambda line: line.seq)
     return Event(type=EventType.RUN_LOG, resource_id=resource.id, run_id=run_id, entity_ref=resource.entity_ref,
                  owner=resource.owner, data={"offset": lines[0].seq, "lines": [line.line for line in lines]})
+
+
+def _change_event(session: Session, kind: EventType, change: ResourceChange) -> Event | None:
+    resource = session.get(Resource, change.resource_id)
+    if resource is None:
+        return None
+    return Event(type=kind, resource_id=resource.id, entity_ref=resource.entity_ref, owner=resource.owner,
+                 data=_change_schema.dump(change))

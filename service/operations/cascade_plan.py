@@ -106,4 +106,8 @@ def plan(actor: Principal, resource_id: uuid.UUID) -> CascadePlan:
     busy = [f"{r.name} ({r.state}, {r.status})" for r in ordered if _action(r) is None]
     if busy:
         raise Conflict(f"cannot destroy now: {', '.join(busy)}; wait for their runs to end")
-    return CascadePlan(root=root, steps=[PlannedStep(i, r, _action(r)) for i, r in enumerate(ordered, 1)])
+    steps = [PlannedStep(i, r, _action(r)) for i, r in enumerate(ordered, 1)]
+    if all(step.action == StepAction.DELETE for step in steps):
+        raise Conflict(f"nothing to destroy: {root.name} and what is built on it were never provisioned; delete "
+                       "their records instead")
+    return CascadePlan(root=root, steps=steps)

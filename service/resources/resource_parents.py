@@ -49,8 +49,10 @@ def check(actor: Principal, dependencies: list, parent_ids: list, variables: dic
     return [(parent, by_template[parent.template_id].wiring) for parent in chosen.values()]
 
 
-def wired_names(dependencies: list) -> set[str]:
-    return {w["variable"] for d in dependencies for w in d.wiring}
+def wired_sources(resource: Resource) -> dict[str, str]:
+    """{variable: "set from parent <name> output <output>"} for the wired variables of an existing resource."""
+    return {w["variable"]: f"set from parent {parent.name} output {w['output']}"
+            for link, parent in resource_crud.parent_links(db.session(), resource.id) for w in link.wiring}
 
 
 @db.joins_unit_of_work

@@ -260,13 +260,15 @@ def mark_run_finished(actor: Principal, resource_id: uuid.UUID, succeeded: bool,
 
 
 @db.unit_of_work
-def run_variables(resource_id: uuid.UUID) -> tuple[dict, list]:
-    """Every value a run of the resource needs (its own, and the wired ones from its parents' current
-    outputs), and the sensitive ones among them (to mask). Only runs use this."""
+def run_variables(resource_id: uuid.UUID, own: tuple[dict, dict] | None = None) -> tuple[dict, list]:
+    """Every value a run of the resource needs (its own, or the (plain, sensitive) `own` of a change, and the
+    wired ones from its parents' current outputs), and the sensitive ones among them (to mask). Only runs use
+    this."""
     resource = resource_crud.get_resource(db.session(), resource_id)
+    own_plain, own_secret = own if own is not None else (resource.variables, resource.secret_variables)
     plain, sensitive = resource_parents.wired_values(resource)
-    variables = {**resource.variables, **plain, **resource.secret_variables, **sensitive}
-    return variables, [*resource.secret_variables.values(), *sensitive.values()]
+    variables = {**own_plain, **plain, **own_secret, **sensitive}
+    return variables, [*own_secret.values(), *sensitive.values()]
 
 
 def _refuse_with_children(actor: Principal, resource: Resource, counts, doing: str) -> None:

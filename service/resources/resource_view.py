@@ -3,6 +3,8 @@ import uuid
 from flask.views import MethodView
 
 from service.auth.auth_guard import current_principal
+from service.changes import change_service
+from service.changes.change_schema import ChangeQueryArgsSchema, ChangeRequestSchema, ChangeSchema
 from service.listing import respond_with_page
 from service.openapi_links import link, links
 from service.resources import resource_service, resource_tree
@@ -82,6 +84,17 @@ class ResourceByIdViews(MethodView):
     def get(self, resource_id: uuid.UUID):
         """Get a resource"""
         return resource_service.get_resource(current_principal(), resource_id)
+
+    @blp.arguments(ChangeRequestSchema)
+    @blp.response(201, ChangeSchema)
+    @blp.alt_response(403, "FORBIDDEN")
+    @blp.alt_response(404, "NOT_FOUND")
+    @blp.alt_response(409, "CONFLICT")
+    def patch(self, data, resource_id: uuid.UUID):
+        """Change a resource: a change request (`open`) to plan, approve and apply; a resource never applied is
+        edited at once (the change is `applied`)"""
+        return change_service.request_change(current_principal(), resource_id, data.get("variables", {}),
+                                             data.get("template_version_id"), data.get("owner"))
 
     @blp.response(204)
     @blp.alt_response(404, "NOT_FOUND")
@@ -171,6 +184,18 @@ def list_resource_runs(args, resource_id: uuid.UUID, pagination_parameters):
     return respond_with_page(
         pagination_parameters, run_service.list_runs, current_principal(), {**args, "resource_id": resource_id}, sort
     )
+
+
+@blp.route("/<uuid:resource_id>/changes")
+@blp.arguments(ChangeQueryArgsSchema, location="query")
+@blp.response(200, ChangeSchema(many=True))
+@blp.alt_response(404, "NOT_FOUND")
+@blp.paginate()
+def list_resource_changes(args, resource_id: uuid.UUID, pagination_parameters):
+    """List a resource's change requests, newest first"""
+    sort = args.pop("sort")
+    return respond_with_page(pagination_parameters, change_service.list_changes, current_principal(), resource_id,
+                             args, sort)
 
 
 @blp.route("/<uuid:resource_id>/tree")

@@ -13,6 +13,7 @@ from service import crypto, db
 from service.audit import audit_service
 from service.auth import run_credentials
 from service.auth.principal import SYSTEM
+from service.changes import change_service
 from service.config import Settings
 from service.engine import engine_run
 from service.engine.masking import Masker
@@ -83,9 +84,13 @@ def _claim(run_id: uuid.UUID, settings: Settings) -> _ClaimedRun | None:
         resource = resource_service.get_resource(SYSTEM, run.resource_id)
     else:
         resource = resource_service.mark_run_started(run.resource_id)
-    module = template_service.module_for_run(resource.template_version_id)
+    if run.change_id is not None:  # a change's values, maybe on another version of the template
+        version_id, variables, secrets = change_service.run_inputs(run.change_id)
+    else:
+        version_id = resource.template_version_id
+        variables, secrets = resource_service.run_variables(resource.id)
+    module = template_service.module_for_run(version_id)
     credentials = integration_service.run_environment(crypto.key_ring(), resource.id)
-    variables, secrets = resource_service.run_variables(resource.id)
     job = engine_run.EngineJob(
         kind="plan" if run.kind in DRY_RUN_KINDS else run.kind,
         archive=module.archive,
@@ -135,4 +140,6 @@ def _finish(claimed: _ClaimedRun, result: engine_run.EngineResult, line_count: i
             resource_service.record_drift(SYSTEM, claimed.resource_id, result.plan_summary)
         except InvalidState:
             pass  # the resource moved on while the check ran; its drift no longer describes it
+    if run.change_id is not None:
+        change_service.run_finished(run)
     audit_service.record(SYSTEM, f"run.{run.status}", "run", run.id, after={"error": run.error})

@@ -70,6 +70,8 @@ class Run(Base):
     # Outputs as the run left them, sensitive values already removed.
     outputs: Mapped[dict | None] = mapped_column(JsonType)
     log_line_count: Mapped[int] = mapped_column(default=0)
+    # The change request whose values this run plans or applies (the resource's own values otherwise).
+    change_id: Mapped[uuid.UUID | None] = mapped_column()
 
     def move(self, action: RunAction, reason: str | None = None) -> None:
         """Move through the run state machine (raises InvalidRunTransition); a finished run records when and,

@@ -224,3 +224,12 @@ def test_parent_outputs_changed_until_the_child_is_applied_again(version):
     # A run of the child that started before the change did not pick it up; one after it did.
     assert _finished(ADMIN, child.id, {}, before_the_change) is not None
     assert _finished(ADMIN, child.id, {}, db.utcnow()) is None
+
+
+def test_a_tree_never_provisioned_has_nothing_to_destroy(version):
+    root = built_on(version, name="draft", state=State.PROVISION, status=Status.READY)
+    built_on(version, root, name="draft-child", state=State.PROVISION, status=Status.PENDING)
+    db.session.commit()  # (the test's savepoint: the refusal's rollback keeps these rows)
+    with pytest.raises(Conflict, match="nothing to destroy: draft and what is built on it were never provisioned"):
+        operation_service.cascade_destroy(ADMIN, root.id)
+    assert db.session.get(Resource, root.id) is not None

@@ -1040,7 +1040,41 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a resource: a change request (`open`) to plan, approve and apply; a resource never applied is
+         *     edited at once (the change is `applied`)
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resource_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Change"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/resources/{resource_id}/actions": {
@@ -1434,6 +1468,56 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Run"][];
+                    };
+                };
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resource_id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resource_id: string;
+            };
+            cookie?: never;
+        };
+        /** List a resource's change requests, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "approved" | "rejected" | "applied" | "failed" | "superseded";
+                    /** @description Sort key, '-' for descending. One of: created_at, status. */
+                    sort?: "created_at" | "status" | "-created_at" | "-status";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    resource_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Change"][];
                     };
                 };
                 404: components["responses"]["NOT_FOUND"];
@@ -2054,6 +2138,266 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{change_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: string;
+            };
+            cookie?: never;
+        };
+        /** Get a change request */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    change_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Change"];
+                    };
+                };
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{change_id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a dry run of the change: what applying it would do to the current infrastructure */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    change_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description The change's status does not allow this now; the body gives it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChangeConflictError"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{change_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an open change (approvers; not whoever asked for it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    change_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["ChangeDecision"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Change"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description The change's status does not allow this now; the body gives it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChangeConflictError"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{change_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject an open change with a reason: it never runs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    change_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangeReject"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Change"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description The change's status does not allow this now; the body gives it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChangeConflictError"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/changes/{change_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                change_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue the provision run with the change's values; they become the resource's when it succeeds */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    change_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                /** @description The change's status does not allow this now; the body gives it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChangeConflictError"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2840,6 +3184,59 @@ export interface components {
             /** @description The Backstage catalog entity this resource belongs to. */
             entity_ref?: string;
         };
+        ChangeRequest: {
+            /** @description Values laid over the resource's own (null removes one: the module's default applies). Wired variables cannot be given. */
+            variables: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @description Move to this version of the template (an upgrade): values it does not declare are dropped, new required ones must be given.
+             */
+            template_version_id: string;
+            owner: string;
+        };
+        DiffEntry: {
+            /** @description `variables.<name>`, `template_version` or `owner`. */
+            name: string;
+            /** @description Sensitive values are masked. */
+            old: unknown;
+            new: unknown;
+            /** @description The new version does not declare this variable. */
+            dropped: boolean;
+        };
+        Change: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            resource_id: string;
+            /** @enum {string} */
+            status: "open" | "approved" | "rejected" | "applied" | "failed" | "superseded";
+            requires_approval: boolean;
+            requested_by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            template_version_id: string;
+            owner: string;
+            diff: components["schemas"]["DiffEntry"][];
+            decided_by: string | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            /** @description Why it was approved or rejected. */
+            reason: string | null;
+            /** Format: uuid */
+            plan_run_id: string | null;
+            /** @description Of its newest plan, once it ended: {add, change, destroy, has_changes, resources}. */
+            plan_summary: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: uuid */
+            apply_run_id: string | null;
+            error: string | null;
+        };
         ResourceConflictError: {
             /** @description Error code */
             code: number;
@@ -3061,6 +3458,38 @@ export interface components {
             /** @enum {string} */
             operation_status: "approval_pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected";
         };
+        ChangeConflictError: {
+            /** @description Error code */
+            code: number;
+            /** @description Error name */
+            status: string;
+            /** @description Error message */
+            message: string;
+            /** @description Errors */
+            errors: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            state: "provision" | "provisioned" | "destroy" | "destroyed";
+            /** @enum {string} */
+            resource_status: "ready" | "queued" | "in_progress" | "done" | "error" | "approval_pending" | "pending" | "rejected" | "unknown";
+            /** @description The actions the state machine allows from the current state and status. */
+            allowed_actions: ("approve" | "reject" | "provision" | "plan" | "destroy" | "cancel" | "delete" | "recreate")[];
+            /** @description Why a pending resource waits. */
+            pending_reason: string;
+            /** @description The resources that build on this one and stop the action: {id, name, state, status}. */
+            children: {
+                [key: string]: unknown;
+            }[];
+            /** @enum {string} */
+            change_status: "open" | "approved" | "rejected" | "applied" | "failed" | "superseded";
+        };
+        ChangeDecision: {
+            reason: string;
+        };
+        ChangeReject: {
+            reason: string;
+        };
         StateVersion: {
             id: number;
             /** @description None for encrypted state. */
@@ -3133,7 +3562,7 @@ export interface components {
         };
         Event: {
             /** @enum {string} */
-            type: "resource.created" | "resource.updated" | "resource.deleted" | "run.queued" | "run.started" | "run.finished" | "run.log";
+            type: "resource.created" | "resource.updated" | "resource.deleted" | "run.queued" | "run.started" | "run.finished" | "run.log" | "change.created" | "change.updated";
             /** @description Monotonic: resume after the last one received. */
             id: number;
             /** @description When the change committed (ISO 8601). */
