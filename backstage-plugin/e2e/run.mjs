@@ -7,7 +7,9 @@
 //   2. dev/proxy.mjs on a free port, standing in for Backstage's proxy (adds that token as Bearer),
 //   3. the dev app (`backstage-cli package start`) on a free port,
 // then drives Chromium: entity page -> create a resource from hello-world -> Provision -> watch it become
-// provisioned live -> read its outputs. Screenshots land in e2e/artifacts/. Everything started is stopped.
+// provisioned live -> read its outputs; then resources that build on each other: a demo-network, and a
+// demo-app on it (pending, auto-provision) -> provision the network -> both provisioned live -> cascade
+// destroy the network (the app first). Screenshots land in e2e/artifacts/. Everything started is stopped.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -208,6 +210,7 @@ async function drive(appUrl) {
     await page.getByRole('tab', { name: 'Templates' }).click();
     await page.getByRole('button', { name: 'Create from hello-world' }).waitFor();
     await page.screenshot({ path: path.join(artifacts, 'templates.png'), fullPage: true });
+    await buildsOnEachOther(page, appUrl);
     log('passed');
   } catch (error) {
     await page.screenshot({ path: path.join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
@@ -215,10 +218,193 @@ async function drive(appUrl) {
   }
 }
 
+/**
+ * Records, in the page, each change of state/status of the named rows of the resource table (with the time
+ * it was seen), and marks the window: a reload would lose both. Read with `seen(page)`.
+ */
+async function recordRows(page, names) {
+  await page.evaluate(rowNames => {
+    window.__ikSeen = Object.fromEntries(rowNames.map(n => [n, []]));
+    const read = () => {
+      for (const name of rowNames) {
+        const row = document.querySelector(`[data-testid="resource-row-${name}"]`);
+        if (!row) continue;
+        const state = row.querySelector('[data-testid="state"]')?.textContent;
+        const status = row.querySelector('[data-testid^="status-"]')?.getAttribute('data-testid').slice(7);
+        const now = `${state}/${status}`;
+        const list = window.__ikSeen[name];
+        if (list[list.length - 1]?.value !== now) list.push({ value: now, at: performance.now() });
+      }
+    };
+    read();
+    new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, names);
+}
+
+async function seen(page) {
+  const value = await page.evaluate(() => window.__ikSeen);
+  if (!value) throw new Error('the page was reloaded: its row recorder is gone');
+  return value;
+}
+
+/** Waits until the row of `name` shows `value` (state/status), as recorded. */
+async function waitForRow(page, name, value, timeoutMs) {
+  await waitFor(`${name} to be ${value}`, async () => {
+    const rows = (await seen(page))[name];
+    return rows[rows.length - 1]?.value === value;
+  }, timeoutMs);
+}
+
+function trail(rows) {
+  return rows.map(r => r.value).join(' -> ');
+}
+
+/**
+ * demo-app builds on demo-network: create a network (not provisioned), an app on it with auto-provision (it
+ * waits, pending), provision the network and watch both become provisioned live; then cascade-destroy the
+ * network: the app goes first, then the network.
+ */
+async function buildsOnEachOther(page, appUrl) {
+  await page.goto(`${appUrl}/infrakitchen-entity`);
+  await page.getByText('InfraKitchen resources of component:default/demo').waitFor();
+  const transport = process.env.E2E_NO_SOCKET ? /Live \(polling\)|Auto-refresh/ : /^Live$/;
+  await page.getByTestId('live-status').filter({ hasText: transport }).first().waitFor();
+  const stamp = Date.now().toString(36);
+  const netName = `e2e-net-${stamp}`;
+  const appName = `e2e-app-${stamp}`;
+  await recordRows(page, [netName, appName]);
+  const drawer = page.getByRole('region', { name: 'resource details' });
+  const actions = drawer.getByRole('region', { name: 'Actions' });
+
+  log('create a demo-network resource (not provisioned yet)');
+  await page.getByRole('button', { name: 'Create resource' }).click();
+  let dialog = page.getByRole('dialog', { name: 'Create a resource' });
+  await dialog.getByRole('button', { name: /Template/ }).click();
+  await page.getByRole('option', { name: /^demo-network/ }).click();
+  await dialog.locator('#ik-name').fill(netName);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('heading', { name: netName }).waitFor();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await waitForRow(page, netName, 'provision/ready', 30_000);
+
+  log('create a demo-app resource on it, provisioned automatically once the network is');
+  await page.getByRole('button', { name: 'Create resource' }).click();
+  dialog = page.getByRole('dialog', { name: 'Create a resource' });
+  await dialog.getByRole('button', { name: /Template/ }).click();
+  await page.getByRole('option', { name: /^demo-app/ }).click();
+  await dialog.locator('#ik-name').fill(appName);
+  await dialog.getByRole('button', { name: /Builds on demo-network/ }).click();
+  await page.getByRole('option', { name: new RegExp(`^${netName}`) }).click();
+  await dialog.getByTestId('ik-wired-network_id').getByText(`from ${netName}.network_id`).waitFor();
+  await dialog.getByTestId('ik-wired-admin_password').getByText(`from ${netName}.admin_password`).waitFor();
+  await dialog.getByLabel('Provision automatically once its parents are ready').check();
+  await page.screenshot({ path: path.join(artifacts, 'create-app.png'), fullPage: true });
+  await dialog.getByRole('button', { name: 'Create' }).click();
+
+  log('the app waits for its network: pending, with the reason');
+  await page.getByRole('heading', { name: appName }).waitFor();
+  await drawer.getByTestId('status-pending').first().waitFor();
+  await drawer.getByTestId('pending-reason').filter({ hasText: netName }).waitFor();
+  await drawer.getByTestId('pending-reason').filter({ hasText: 'provisioned automatically' }).waitFor();
+  const buildsOn = drawer.getByRole('region', { name: 'Builds on' });
+  await buildsOn.getByTestId(`related-${netName}`).waitFor();
+  log(`pending reason: ${await drawer.getByTestId('pending-reason').textContent()}`);
+  await page.screenshot({ path: path.join(artifacts, 'app-pending.png'), fullPage: true });
+
+  log('provision the network from its drawer (opened from the app\'s "Builds on")');
+  await buildsOn.getByRole('button', { name: netName }).click();
+  await page.getByRole('heading', { name: netName }).waitFor();
+  await actions.getByRole('button', { name: 'Provision' }).click();
+
+  log('watch the network become provisioned, then the app by itself, live');
+  await drawer.getByTestId('outputs-network_id').getByText('net-10.0.0.0/16').waitFor({ timeout: 180_000 });
+  await drawer.getByText(/^provisioned ·/).waitFor();
+  const password = await drawer.getByTestId('outputs-admin_password').textContent();
+  if (password?.trim() !== '••••••') throw new Error(`sensitive output not masked: ${password}`);
+  await waitForRow(page, netName, 'provisioned/done', 180_000);
+  await waitForRow(page, appName, 'provisioned/done', 240_000);
+  let rows = await seen(page);
+  log(`network: ${trail(rows[netName])}`);
+  log(`app:     ${trail(rows[appName])}`);
+  const appTrail = rows[appName].map(r => r.value);
+  if (appTrail[0] !== 'provision/pending') {
+    throw new Error(`the app did not start pending: ${trail(rows[appName])}`);
+  }
+  // The app is released in the transaction that provisions the network: it may be seen a moment before it.
+  const netStarted = rows[netName].find(r => r.value !== 'provision/ready').at;
+  const appLeftPending = rows[appName].find(r => r.value !== 'provision/pending').at;
+  if (appLeftPending < netStarted) throw new Error('the app left pending before its network was provisioned');
+
+  log('the network is used by the app, the app builds on the network');
+  const usedBy = drawer.getByRole('region', { name: 'Used by' });
+  await usedBy.getByTestId(`related-${appName}`).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'network-used-by.png'), fullPage: true });
+  await usedBy.getByRole('button', { name: appName }).click();
+  await page.getByRole('heading', { name: appName }).waitFor();
+  const appBuildsOn = drawer.getByRole('region', { name: 'Builds on' });
+  await appBuildsOn.getByTestId(`related-${netName}`).getByTestId('status-done').waitFor();
+  await drawer.getByTestId('outputs-placed_on').getByText(/app #0 on net-10\.0\.0\.0\/16/).waitFor();
+  const appText = await drawer.textContent();
+  if (/pw-[0-9a-f]{8}/.test(appText ?? '')) throw new Error('the wired secret is shown in the app drawer');
+  await page.screenshot({ path: path.join(artifacts, 'app-provisioned.png'), fullPage: true });
+
+  log('cascade destroy the network: the dialog lists the app, then the network');
+  await appBuildsOn.getByRole('button', { name: netName }).click();
+  await page.getByRole('heading', { name: netName }).waitFor();
+  await actions.getByRole('button', { name: 'Cascade destroy' }).click();
+  const cascade = page.getByRole('dialog', { name: `Cascade destroy ${netName}?` });
+  await cascade.getByTestId('cascade-step-1').waitFor();
+  const steps = await cascade.getByTestId(/^cascade-step-/).allTextContents();
+  log(`plan: ${steps.join(' | ')}`);
+  if (steps.length !== 2 || !steps[0].includes(appName) || !steps[1].includes(netName)) {
+    throw new Error(`unexpected plan: ${steps.join(' | ')}`);
+  }
+  if (!steps.every(step => step.includes('destroyed'))) throw new Error('both should be destroyed');
+  const confirm = cascade.getByRole('button', { name: 'Cascade destroy' });
+  if (await confirm.isEnabled()) throw new Error('confirm enabled before the name is typed');
+  await cascade.locator('#ik-cascade-typed').fill(netName);
+  await page.screenshot({ path: path.join(artifacts, 'cascade-dialog.png'), fullPage: true });
+  await confirm.click();
+  await cascade.waitFor({ state: 'detached' });
+
+  log('watch the operation: the app is destroyed first, then the network');
+  const progress = drawer.getByTestId('operation-progress');
+  await progress.waitFor();
+  await progress.getByTestId('operation-status').getByTestId('status-succeeded').waitFor({ timeout: 300_000 });
+  for (const [position, name] of [[1, appName], [2, netName]]) {
+    const done = progress.getByTestId(`operation-step-${position}`).filter({ hasText: name });
+    await done.getByTestId('status-succeeded').waitFor();
+  }
+  await waitForRow(page, appName, 'destroyed/done', 60_000);
+  await waitForRow(page, netName, 'destroyed/done', 60_000);
+  rows = await seen(page);
+  log(`network: ${trail(rows[netName])}`);
+  log(`app:     ${trail(rows[appName])}`);
+  // The order from the runs themselves (the page may render two rows' updates in one frame).
+  const [operation] = await serviceApi('/operations/?page_size=1');
+  const [appRun, netRun] = await Promise.all(operation.steps.map(step => serviceApi(`/runs/${step.run_id}`)));
+  log(`app destroyed ${appRun.finished_at}, network destroy started ${netRun.started_at}`);
+  if (!(appRun.finished_at <= netRun.started_at)) throw new Error('the network was destroyed before the app');
+  await drawer.getByText(/^destroyed ·/).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'cascade-destroyed.png'), fullPage: true });
+}
+
+/** A GET on the service itself (not through the page), as the demo's admin. */
+let serviceApi = async () => {
+  throw new Error('the service is not started');
+};
+
 async function main() {
   fs.rmSync(artifacts, { recursive: true, force: true });
   fs.mkdirSync(artifacts, { recursive: true });
   const service = await startService();
+  serviceApi = async apiPath => {
+    const response = await fetch(`${service.url}/api/v1${apiPath}`, {
+      headers: { Authorization: `Bearer ${service.token}` },
+    });
+    if (!response.ok) throw new Error(`GET ${apiPath}: ${response.status}`);
+    return response.json();
+  };
   const proxyPort = await freePort();
   const backendUrl = `http://localhost:${proxyPort}`;
   // The app origin is only known after the dev app has a port; the proxy reads it per request.

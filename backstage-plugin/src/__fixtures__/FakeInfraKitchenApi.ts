@@ -2,16 +2,20 @@ import type {
   InfraKitchenApi,
   InfraKitchenLiveApi,
   ListResourcesOptions,
+  OperationCommand,
   ResourceCommand,
 } from '../api';
 import { InfraKitchenError } from '../api/InfraKitchenError';
 import type {
   AuditEntry,
+  CascadePlan,
   DependencyDirection,
   EventsPage,
   LiveEvent,
   LiveTopic,
   Me,
+  Operation,
+  OperationStatus,
   Page,
   Resource,
   ResourceAction,
@@ -86,6 +90,8 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
   /** What templates build on (none in the recorded demo). */
   dependencies: TemplateDependency[] = [];
   audit: AuditEntry[] = [...fixtureAudit];
+  /** Cascade destroys started (`cascadeDestroy`), moved only by `operationCommand`. */
+  operations: Operation[] = [];
   logs: Record<string, string[]> = {};
   created: ResourceCreateRequest[] = [];
   commands: Array<{ resourceId: string; command: string; reason?: string }> = [];
@@ -222,6 +228,103 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
     this.check('cancelRun');
     this.commands.push({ resourceId: '', command: `cancel:${o.runId}` });
     return this.runs.find(r => r.id === o.runId)!;
+  }
+  async getCascadeDestroyPlan(o: { resourceId: string }): Promise<CascadePlan> {
+    this.check('getCascadeDestroyPlan');
+    const root = this.find(o.resourceId);
+    const { nodes } = await this.getResourceTree({ resourceId: root.id, direction: 'children' });
+    // Leaves first: the deepest place of each resource decides, then the resource itself.
+    const depth = new Map<string, number>();
+    for (const n of nodes) depth.set(n.id, Math.max(depth.get(n.id) ?? 0, n.depth));
+    const below = [...depth.keys()]
+      .map(id => this.find(id))
+      .filter(r => r.state !== 'destroyed')
+      .sort((a, b) => depth.get(b.id)! - depth.get(a.id)! || a.name.localeCompare(b.name));
+    const steps = [...below, root].map((r, i) => {
+      const never = r.state === 'provision' && ['ready', 'pending'].includes(r.status);
+      return {
+        position: i + 1,
+        resource_id: r.id,
+        resource_name: r.name,
+        template_name: String(r.template_name),
+        state: r.state,
+        status: r.status,
+        action: never ? ('delete' as const) : ('destroy' as const),
+        reason: never ? 'never provisioned: nothing to destroy, its record is deleted' : null,
+      };
+    });
+    return { resource_id: root.id, requires_approval: false, steps };
+  }
+  async cascadeDestroy(o: { resourceId: string }): Promise<Operation> {
+    const plan = await this.getCascadeDestroyPlan(o);
+    this.check('cascadeDestroy');
+    this.commands.push({ resourceId: o.resourceId, command: 'cascade-destroy' });
+    const now = new Date().toISOString();
+    const operation: Operation = {
+      id: `op-${this.operations.length + 1}`,
+      kind: 'cascade_destroy',
+      resource_id: o.resourceId,
+      resource_name: this.find(o.resourceId).name,
+      status: plan.requires_approval ? 'approval_pending' : 'running',
+      requires_approval: plan.requires_approval,
+      approved_by: null,
+      reject_reason: null,
+      created_by: 'user:default/alice',
+      created_at: now,
+      updated_at: now,
+      finished_at: null,
+      cancel_requested_by: null,
+      error: null,
+      steps: plan.steps.map(step => ({
+        position: step.position,
+        resource_id: step.resource_id,
+        resource_name: step.resource_name,
+        action: step.action,
+        status: 'waiting',
+        run_id: null,
+        attempts: 0,
+        error: null,
+        started_at: null,
+        finished_at: null,
+      })),
+    };
+    this.operations = [operation, ...this.operations];
+    return operation;
+  }
+  async listOperations(o: { resourceId?: string; status?: OperationStatus }): Promise<Page<Operation>> {
+    this.check('listOperations');
+    const items = this.operations.filter(
+      op => (!o.resourceId || op.resource_id === o.resourceId) && (!o.status || op.status === o.status),
+    );
+    return { items };
+  }
+  async getOperation(o: { operationId: string }): Promise<Operation> {
+    this.check('getOperation');
+    const operation = this.operations.find(op => op.id === o.operationId);
+    if (!operation) throw new InfraKitchenError({ statusCode: 404, message: 'not found' });
+    return operation;
+  }
+  async operationCommand(o: {
+    operationId: string;
+    command: OperationCommand;
+    reason?: string;
+  }): Promise<Operation> {
+    const operation = await this.getOperation(o);
+    this.check('operationCommand');
+    this.commands.push({
+      resourceId: operation.resource_id ?? '',
+      command: `operation:${o.command}`,
+      reason: o.reason,
+    });
+    const next: Record<OperationCommand, OperationStatus> = {
+      cancel: 'cancelled',
+      retry: 'running',
+      approve: 'running',
+      reject: 'rejected',
+    };
+    const moved: Operation = { ...operation, status: next[o.command], reject_reason: o.reason ?? null };
+    this.operations = this.operations.map(op => (op.id === moved.id ? moved : op));
+    return moved;
   }
   async listResourceRuns(o: { resourceId: string; pageSize?: number }): Promise<Page<Run>> {
     this.check('listResourceRuns');

@@ -1,10 +1,13 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   AuditEntry,
+  CascadePlan,
   DependencyDirection,
   EventsPage,
   LiveTopic,
   Me,
+  Operation,
+  OperationStatus,
   Page,
   Resource,
   ResourceAction,
@@ -33,6 +36,9 @@ export interface ListResourcesOptions {
 /** The actions that queue a run or change the resource; `cancel` acts on a run. */
 export type ResourceCommand = Exclude<ResourceAction, 'cancel' | 'delete'>;
 
+/** What a person may do to an operation (`POST /operations/{id}/<command>`). */
+export type OperationCommand = 'cancel' | 'retry' | 'approve' | 'reject';
+
 /** REST calls to the InfraKitchen service (its live event stream is InfraKitchenLiveApi). */
 export interface InfraKitchenApi {
   listResources(options: ListResourcesOptions): Promise<Page<Resource>>;
@@ -52,6 +58,23 @@ export interface InfraKitchenApi {
     reason?: string;
   }): Promise<Run | Resource>;
   cancelRun(options: { runId: string; force?: boolean }): Promise<Run>;
+  /** `GET /resources/{id}/cascade-destroy`: what a cascade destroy would do now (nothing changes). */
+  getCascadeDestroyPlan(options: { resourceId: string }): Promise<CascadePlan>;
+  /** `POST /resources/{id}/cascade-destroy`: destroy it and everything built on it, as one operation. */
+  cascadeDestroy(options: { resourceId: string }): Promise<Operation>;
+  /** Operations on a resource (the one they were asked for), newest first. */
+  listOperations(options: {
+    resourceId?: string;
+    status?: OperationStatus;
+    pageSize?: number;
+  }): Promise<Page<Operation>>;
+  getOperation(options: { operationId: string }): Promise<Operation>;
+  /** Cancel, retry, approve or reject (with `reason`) an operation; answers it as it is now. */
+  operationCommand(options: {
+    operationId: string;
+    command: OperationCommand;
+    reason?: string;
+  }): Promise<Operation>;
   listResourceRuns(options: { resourceId: string; pageSize?: number }): Promise<Page<Run>>;
   getRun(options: { runId: string }): Promise<Run>;
   getRunLogs(options: { runId: string; offset: number; limit?: number }): Promise<RunLog>;

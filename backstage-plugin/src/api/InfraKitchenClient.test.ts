@@ -251,6 +251,21 @@ describe('InfraKitchenClient errors, method by method', () => {
     ['listTemplateVersions', 'get', '/templates/t1/versions', c => c.listTemplateVersions({ templateId: 't1' })],
     ['listAuditLogs', 'get', '/audit-logs/', c => c.listAuditLogs({ entityId: 'r1' })],
     ['getMe', 'get', '/me', c => c.getMe()],
+    [
+      'getCascadeDestroyPlan',
+      'get',
+      '/resources/r1/cascade-destroy',
+      c => c.getCascadeDestroyPlan({ resourceId: 'r1' }),
+    ],
+    ['cascadeDestroy', 'post', '/resources/r1/cascade-destroy', c => c.cascadeDestroy({ resourceId: 'r1' })],
+    ['listOperations', 'get', '/operations/', c => c.listOperations({})],
+    ['getOperation', 'get', '/operations/op1', c => c.getOperation({ operationId: 'op1' })],
+    [
+      'operationCommand',
+      'post',
+      '/operations/op1/retry',
+      c => c.operationCommand({ operationId: 'op1', command: 'retry' }),
+    ],
     ['listEvents', 'get', '/events/', c => c.listEvents({ topic: { all: true }, waitSeconds: 0 })],
   ];
 
@@ -266,6 +281,33 @@ describe('InfraKitchenClient errors, method by method', () => {
       expect(error.statusCode).toBe(status);
       expect(error.serviceMessage).toBe(`said ${status}`);
     }
+  });
+
+  it('lists a resource’s operations by status, and posts their commands (reject with its reason)', async () => {
+    let url: URL | undefined;
+    const bodies: Record<string, string> = {};
+    server.use(
+      http.get(`${BASE}/operations/`, ({ request }) => {
+        url = new URL(request.url);
+        return HttpResponse.json([], { headers: { 'X-Pagination': '{"total": 0, "total_pages": 0}' } });
+      }),
+      http.post(`${BASE}/operations/op1/:command`, async ({ params, request }) => {
+        bodies[String(params.command)] = await request.text();
+        return HttpResponse.json({ id: 'op1' });
+      }),
+    );
+    const page = await client().listOperations({ resourceId: 'r1', status: 'approval_pending', pageSize: 1 });
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      resource_id: 'r1',
+      status: 'approval_pending',
+      page_size: '1',
+    });
+    expect(page.pagination?.total).toBe(0);
+    for (const command of ['cancel', 'retry', 'approve'] as const) {
+      await client().operationCommand({ operationId: 'op1', command });
+    }
+    await client().operationCommand({ operationId: 'op1', command: 'reject', reason: 'not now' });
+    expect(bodies).toEqual({ cancel: '', retry: '', approve: '', reject: '{"reason":"not now"}' });
   });
 
   it('deleteResource answers nothing on 204', async () => {

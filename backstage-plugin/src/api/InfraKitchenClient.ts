@@ -1,12 +1,20 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import type { InfraKitchenApi, ListResourcesOptions, ResourceCommand } from './InfraKitchenApi';
+import type {
+  InfraKitchenApi,
+  ListResourcesOptions,
+  OperationCommand,
+  ResourceCommand,
+} from './InfraKitchenApi';
 import { InfraKitchenError } from './InfraKitchenError';
 import type {
   AuditEntry,
+  CascadePlan,
   DependencyDirection,
   EventsPage,
   LiveTopic,
   Me,
+  Operation,
+  OperationStatus,
   Page,
   Pagination,
   Resource,
@@ -106,6 +114,41 @@ export class InfraKitchenClient implements InfraKitchenApi {
     return this.request(`/runs/${enc(options.runId)}/cancel`, {
       method: 'POST',
       body: { force: options.force ?? false },
+    });
+  }
+
+  async getCascadeDestroyPlan(options: { resourceId: string }): Promise<CascadePlan> {
+    return this.request(`/resources/${enc(options.resourceId)}/cascade-destroy`);
+  }
+
+  async cascadeDestroy(options: { resourceId: string }): Promise<Operation> {
+    return this.request(`/resources/${enc(options.resourceId)}/cascade-destroy`, { method: 'POST' });
+  }
+
+  async listOperations(options: {
+    resourceId?: string;
+    status?: OperationStatus;
+    pageSize?: number;
+  }): Promise<Page<Operation>> {
+    return this.getPage<Operation>('/operations/', {
+      resource_id: options.resourceId,
+      status: options.status,
+      page_size: options.pageSize ?? 20,
+    });
+  }
+
+  async getOperation(options: { operationId: string }): Promise<Operation> {
+    return this.request(`/operations/${enc(options.operationId)}`);
+  }
+
+  async operationCommand(options: {
+    operationId: string;
+    command: OperationCommand;
+    reason?: string;
+  }): Promise<Operation> {
+    return this.request(`/operations/${enc(options.operationId)}/${options.command}`, {
+      method: 'POST',
+      body: options.command === 'reject' ? { reason: options.reason ?? '' } : undefined,
     });
   }
 

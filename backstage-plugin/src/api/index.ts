@@ -1,5 +1,10 @@
 export { infraKitchenApiRef } from './InfraKitchenApi';
-export type { InfraKitchenApi, ListResourcesOptions, ResourceCommand } from './InfraKitchenApi';
+export type {
+  InfraKitchenApi,
+  ListResourcesOptions,
+  OperationCommand,
+  ResourceCommand,
+} from './InfraKitchenApi';
 export { InfraKitchenClient } from './InfraKitchenClient';
 export type { InfraKitchenClientOptions } from './InfraKitchenClient';
 export { infraKitchenLiveApiRef } from './InfraKitchenLiveApi';

@@ -36,6 +36,19 @@ export type ResourceTreeNode = Schemas['TreeNode'];
 /** `?direction=` of the dependency and tree calls: what it builds on (parents) or what builds on it. */
 export type DependencyDirection = ResourceTree['direction'];
 
+/**
+ * `GET /resources/{id}/cascade-destroy`: what a cascade destroy would do now, its steps in execution order
+ * (everything built on the resource, leaves first, then the resource itself).
+ */
+export type CascadePlan = Schemas['CascadePlan'];
+/** One resource of a cascade plan: destroyed by a run, or (never provisioned) its record deleted. */
+export type CascadeStep = CascadePlan['steps'][number];
+/** Work on several resources tracked as one (a cascade destroy), made of ordered steps. */
+export type Operation = Schemas['Operation'];
+export type OperationStatus = Operation['status'];
+export type OperationStep = Operation['steps'][number];
+export type OperationStepStatus = OperationStep['status'];
+
 export type AuditEntry = Schemas['AuditLog'];
 export type Me = Schemas['Me'];
 

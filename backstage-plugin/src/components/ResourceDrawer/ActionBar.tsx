@@ -1,5 +1,5 @@
 import { Box, Button, Link, List, ListItem, Typography } from '@material-ui/core';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { isInfraKitchenError } from '../../api';
 import type { Resource, ResourceAction, Run } from '../../api/types';
 import { useResourceActions } from '../../hooks/useResourceActions';
@@ -63,6 +63,8 @@ export function ActionBar(props: {
   onDone(action: ResourceAction): void;
   /** Open the drawer of a resource that stops the action (a child of this one). */
   onSelectResource(resourceId: string): void;
+  /** Buttons of actions on more than the resource (Cascade destroy), after its own. */
+  extra?: ReactNode;
 }) {
   const { perform, pending, error } = useResourceActions({
     resource: props.resource,
@@ -88,7 +90,8 @@ export function ActionBar(props: {
             {button.label}
           </Button>
         ))}
-        {!visible.length && (
+        {props.extra}
+        {!visible.length && !props.extra && (
           <Typography variant="body2" color="textSecondary">
             No actions are available to you right now.
           </Typography>

@@ -6,25 +6,28 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import CloseIcon from '@material-ui/icons/Close';
-import { Alert, AlertTitle } from '@material-ui/lab';
 import { Progress } from '@backstage/core-components';
 import type { ReactNode } from 'react';
 import { asIds, asOutputs, asVariables } from '../../api/payloadFields';
 import type { Resource } from '../../api/types';
+import type { LiveQuery } from '../../hooks/useLiveQuery';
 import { useResourceDetails } from '../../hooks/useResourceDetails';
-import { useResourceRelations } from '../../hooks/useResourceRelations';
+import { isActiveOperation, useResourceOperation } from '../../hooks/useResourceOperation';
+import { type ResourceRelations, useResourceRelations } from '../../hooks/useResourceRelations';
 import { ErrorState, RelativeTime, StatusChip } from '../common';
 import type { DrawerParams } from '../common/useDrawerParams';
 import { ActionBar } from './ActionBar';
 import { AuditTrail } from './AuditTrail';
+import { CascadeDestroyButton } from './CascadeDestroyButton';
 import { KeyValueTable } from './KeyValueTable';
+import { OperationProgress } from './OperationProgress';
 import { RelatedResources } from './RelatedResources';
+import { ParentOutputsChangedNotice, PendingNotice } from './ResourceNotices';
 import { RunHistory } from './RunHistory';
 
 const useStyles = makeStyles(theme => ({
   paper: { width: 'min(900px, 100vw)', padding: theme.spacing(3) },
   section: { marginTop: theme.spacing(3) },
-  notice: { marginTop: theme.spacing(2) },
 }));
 
 function Section(props: { title: string; children: ReactNode }) {
@@ -39,24 +42,13 @@ function Section(props: { title: string; children: ReactNode }) {
   );
 }
 
-/** Why a `pending` resource waits, and what happens once its parents are provisioned. */
-function PendingNotice(props: { resource: Resource }) {
-  const classes = useStyles();
-  const { resource } = props;
-  return (
-    <Alert severity="info" className={classes.notice} data-testid="pending-reason">
-      <AlertTitle>Waiting for the resources it builds on</AlertTitle>
-      {resource.pending_reason ?? 'Its parents are not all provisioned yet.'}{' '}
-      {resource.auto_provision
-        ? 'It will be provisioned automatically once they are.'
-        : 'It can be provisioned once they are.'}
-    </Alert>
-  );
-}
-
 /** What the resource builds on and what is built on it, each a link to its own drawer. */
-function Relations(props: { resource: Resource; onSelectResource(resourceId: string): void }) {
-  const relations = useResourceRelations(props.resource);
+function Relations(props: {
+  resource: Resource;
+  relations: LiveQuery<ResourceRelations>;
+  onSelectResource(resourceId: string): void;
+}) {
+  const { relations } = props;
   const r = relations.value;
   const hasParents = asIds(props.resource.parent_ids).length > 0;
   if (relations.error && !r) {
@@ -103,13 +95,19 @@ export function ResourceDrawer(props: {
   resourceId: string;
   runId?: string;
   onSelectRun(runId: string): void;
-  /** Open another resource's drawer (a parent or child linked from this one). */
-  onSelectResource(resourceId: string): void;
+  /** Open another resource's drawer (a parent or child linked from this one), at one of its runs. */
+  onSelectResource(resourceId: string, runId?: string): void;
   onClose(): void;
 }) {
   const classes = useStyles();
   const details = useResourceDetails(props.resourceId);
   const d = details.value;
+  const shown = d && !d.deleted ? d.resource : undefined;
+  const relations = useResourceRelations(shown);
+  // A cascade destroy of this resource: the one started here, or one already under way when it opened.
+  const operation = useResourceOperation(props.resourceId, details.refresh);
+  const standing = relations.value?.children.filter(c => c.state !== 'destroyed') ?? [];
+  const canCascade = Boolean(shown && d?.actions.includes('destroy') && standing.length);
   return (
     <Drawer anchor="right" open onClose={props.onClose} classes={{ paper: classes.paper }}>
       <Box display="flex" alignItems="center" justifyContent="space-between">
@@ -133,6 +131,7 @@ export function ResourceDrawer(props: {
             <Typography color="error">This resource has been deleted.</Typography>
           )}
           {d.resource.status === 'pending' && !d.deleted && <PendingNotice resource={d.resource} />}
+          {d.resource.parent_outputs_changed && !d.deleted && <ParentOutputsChangedNotice />}
           <Section title="Actions">
             <ActionBar
               resource={d.resource}
@@ -140,9 +139,35 @@ export function ResourceDrawer(props: {
               runs={d.runs}
               onDone={action => (action === 'delete' ? props.onClose() : details.refresh())}
               onSelectResource={props.onSelectResource}
+              extra={
+                canCascade && (
+                  <CascadeDestroyButton
+                    resource={d.resource}
+                    disabled={isActiveOperation(operation.operation)}
+                    onStarted={operation.track}
+                  />
+                )
+              }
             />
           </Section>
-          {!d.deleted && <Relations resource={d.resource} onSelectResource={props.onSelectResource} />}
+          {operation.operation && (
+            <Section title="Cascade destroy">
+              <OperationProgress
+                operation={operation.operation}
+                pending={operation.pending}
+                error={operation.error}
+                onCommand={operation.act}
+                onSelectResource={props.onSelectResource}
+              />
+            </Section>
+          )}
+          {!d.deleted && (
+            <Relations
+              resource={d.resource}
+              relations={relations}
+              onSelectResource={props.onSelectResource}
+            />
+          )}
           <Section title="Outputs">
             <KeyValueTable kind="outputs" values={asOutputs(d.resource.outputs)} />
           </Section>
@@ -170,7 +195,7 @@ export function LinkedResourceDrawer(props: { drawer: DrawerParams }) {
       resourceId={resourceId}
       runId={runId}
       onSelectRun={run => open(resourceId, run)}
-      onSelectResource={resource => open(resource)}
+      onSelectResource={(resource, run) => open(resource, run)}
       onClose={close}
     />
   );

@@ -49,7 +49,7 @@ export function ResourceTable(props: ResourceTableProps) {
                 {asText(resource.template_name)}@{asText(resource.template_version)}
               </TableCell>
               {showEntity && <TableCell>{resource.entity_ref ?? '—'}</TableCell>}
-              <TableCell>{resource.state}</TableCell>
+              <TableCell data-testid="state">{resource.state}</TableCell>
               <TableCell>
                 <StatusChip status={resource.status} />
               </TableCell>
