@@ -26,6 +26,10 @@ const artifacts = path.join(here, 'artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const started = [];
 const cleanups = [];
+/** A GET on the service itself (not through the page), as the demo's admin. */
+let serviceApi = async () => {
+  throw new Error('the service is not started');
+};
 
 function log(...args) {
   console.log(`[e2e ${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -388,11 +392,6 @@ async function buildsOnEachOther(page, appUrl) {
   await drawer.getByText(/^destroyed ·/).waitFor();
   await page.screenshot({ path: path.join(artifacts, 'cascade-destroyed.png'), fullPage: true });
 }
-
-/** A GET on the service itself (not through the page), as the demo's admin. */
-let serviceApi = async () => {
-  throw new Error('the service is not started');
-};
 
 async function main() {
   fs.rmSync(artifacts, { recursive: true, force: true });
