@@ -117,7 +117,7 @@ def plan(actor: Principal, change_id: uuid.UUID) -> Run:
     change = _locked(actor, change_id, "resources:write")
     if change.status not in PENDING_CHANGE_STATUSES:
         raise ChangeNotPending(change, "plan")
-    run = run_service.create_run(actor, change.resource_id, RunKind.PLAN, change_id=change.id)
+    run = run_service.create_run(actor, change.resource_id, RunKind.PLAN, change.id, change.template_version_id)
     change.plan_run_id, change.plan_summary = run.id, None
     audit_service.record(actor, "change.plan", "change", change.id, after={"run_id": str(run.id)})
     return run
@@ -147,7 +147,8 @@ def apply(actor: Principal, change_id: uuid.UUID) -> Run:
         raise ChangeNotPending(change, "apply")
     if change.requires_approval and change.status != ChangeStatus.APPROVED:
         raise ChangeNotPending(change, "apply", "it waits for approval")
-    run = run_service.create_run(actor, change.resource_id, RunKind.PROVISION, change_id=change.id)
+    run = run_service.create_run(actor, change.resource_id, RunKind.PROVISION, change.id,
+                                 change.template_version_id)
     change.apply_run_id, change.error = run.id, None
     audit_service.record(actor, "change.apply", "change", change.id, after={"run_id": str(run.id)})
     return run

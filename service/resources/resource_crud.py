@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import Select, literal, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session, undefer
 
 from service import db
@@ -36,6 +36,17 @@ def select_resources(entity_ref=None, state=None, status=None, template_id=None,
     if name:
         query = query.where(Resource.name.startswith(name, autoescape=True))
     return query
+
+
+def count_by_version(session: Session, template_id: uuid.UUID | None, owners: tuple[str, ...] | None) -> dict:
+    """{template version id: how many resources that are not destroyed are on it}."""
+    query = select(Resource.template_version_id, func.count()).where(Resource.state != "destroyed") \
+        .group_by(Resource.template_version_id)
+    if template_id is not None:
+        query = query.where(Resource.template_id == template_id)
+    if owners is not None:
+        query = query.where(Resource.owner.in_(owners))
+    return dict(session.execute(query).all())
 
 
 def add_resource(session: Session, resource: Resource) -> Resource:

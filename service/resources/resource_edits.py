@@ -63,10 +63,7 @@ def propose(actor: Principal, resource: Resource, variables: dict, template_vers
         raise PermissionDenied(f"{actor.subject} cannot give a resource to {owner}: only to itself or its groups")
     version = resource.template_version
     if template_version_id is not None and template_version_id != version.id:
-        version = template_service.get_version_of_template(actor, resource.template_id, template_version_id)
-        if version.deprecated:
-            raise ValidationFailed(f"version {version.version!r} is deprecated",
-                                   errors={"template_version_id": ["deprecated: pick a newer version"]})
+        version = template_service.usable_version(actor, resource.template_id, template_version_id)
     wired = resource_parents.wired_sources(resource)
     if given := {name: [wired[name]] for name in variables if name in wired}:
         raise ValidationFailed("wired variables are set from the parents", errors={"variables": given})

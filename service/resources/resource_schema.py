@@ -56,6 +56,11 @@ class ResourceConflictErrorSchema(ErrorSchema):
         "description": "The resources that build on this one and stop the action: {id, name, state, status}."})
 
 
+class UpgradeSchema(ma.Schema):
+    version_id = ma.fields.UUID()
+    version = ma.fields.String()
+
+
 class ResourceSchema(ma.Schema):
     id = ma.fields.UUID()
     name = ma.fields.String()
@@ -78,6 +83,10 @@ class ResourceSchema(ma.Schema):
     parent_ids = ma.fields.Method("_parent_ids", metadata={"description": "The resources this one builds on."})
     pending_reason = ma.fields.String(allow_none=True, metadata={"description": "Why it is `pending`, if it is."})
     auto_provision = ma.fields.Boolean()
+    # Left out where it is not worked out (live events): a client keeps what it had.
+    upgrade_available = ma.fields.Nested(UpgradeSchema, attribute="upgrade", allow_none=True, metadata={
+        "description": "A newer active version of its template: move to it with a change (PATCH "
+                       "template_version_id). Absent from live events."})
     parent_outputs_changed = ma.fields.Function(
         lambda resource: resource.parent_outputs_changed_at is not None, metadata={
             "type": "boolean",
@@ -165,3 +174,25 @@ class TreeSchema(ma.Schema):
     direction = ma.fields.String(metadata={"enum": ["children", "parents"]})
     truncated = ma.fields.Boolean(metadata={"description": "More than 1000 nodes, or deeper than 20: cut there."})
     nodes = ma.fields.List(ma.fields.Nested(TreeNodeSchema), metadata={"description": "Depth first, by name."})
+
+
+class GoldenVersionSchema(ma.Schema):
+    version_id = ma.fields.UUID()
+    version = ma.fields.String()
+    lifecycle = ma.fields.String()
+    resources = ma.fields.Integer(metadata={"description": "Resources on it that are not destroyed."})
+
+
+class GoldenStateSchema(ma.Schema):
+    template_id = ma.fields.UUID()
+    template_name = ma.fields.String()
+    golden_version_id = ma.fields.UUID(allow_none=True, metadata={"description": "Its newest active version."})
+    golden_version = ma.fields.String(allow_none=True)
+    total = ma.fields.Integer()
+    on_golden = ma.fields.Integer()
+    share_on_golden = ma.fields.Float(allow_none=True, metadata={"description": "0 to 1; null with no resources."})
+    versions = ma.fields.List(ma.fields.Nested(GoldenVersionSchema), metadata={"description": "Newest first."})
+
+
+class GoldenStateReportSchema(ma.Schema):
+    templates = ma.fields.List(ma.fields.Nested(GoldenStateSchema))

@@ -13,13 +13,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from service import access, db
 from service.audit import audit_service
 from service.auth.principal import Principal
-from service.errors import Conflict, PermissionDenied
+from service.errors import Conflict, InvalidState, PermissionDenied
 from service.integrations import integration_service
 from service.listing import apply_sort, page_of
 from service.resources import resource_crud, resource_parents, variable_values
 from service.resources.resource_model import Resource
 from service.resources.resource_states import Action, InvalidResourceTransition, State, Status
 from service.templates import template_dependencies, template_service
+from service.templates.template_model import Lifecycle
 
 SORTS = {"name": Resource.name, "created_at": Resource.created_at, "updated_at": Resource.updated_at,
          "state": Resource.state, "status": Resource.status}
@@ -108,12 +109,59 @@ def get_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
 
 
 @db.unit_of_work
+def show_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
+    """get_resource, with `upgrade` (what the API shows as upgrade_available)."""
+    return _with_upgrades([get_resource(actor, resource_id)])[0]
+
+
+@db.unit_of_work
 def list_resources(actor: Principal, filters: dict, sort: str, page: int, page_size: int):
-    """(resources, total) matching the filters."""
+    """(resources, total) matching the filters, each with `upgrade`."""
     actor.require("read")
     query = resource_crud.select_resources(**filters, owners=access.visible_owners(actor))
     query = apply_sort(query, sort, SORTS, Resource.id)
-    return page_of(db.session(), query, page, page_size)
+    resources, total = page_of(db.session(), query, page, page_size)
+    return _with_upgrades(resources), total
+
+
+def _with_upgrades(resources: list[Resource]) -> list[Resource]:
+    """Set `upgrade` on each: {version_id, version} of its template's newest active version when that is newer
+    than its own, else None (one query for the page)."""
+    newest = template_service.newest_active_versions(list({r.template_id for r in resources}))
+    for resource in resources:
+        version = newest.get(resource.template_id)
+        newer = version is not None and version.id != resource.template_version_id \
+            and version.created_at > resource.template_version.created_at
+        resource.upgrade = {"version_id": version.id, "version": version.version} if newer else None
+    return resources
+
+
+@db.unit_of_work
+def golden_state(actor: Principal, template_id: uuid.UUID | None = None) -> list[dict]:
+    """Per template (one, or all): how many live resources (not destroyed) the caller sees on each version, and
+    the share on the newest active one (the golden version). One grouped query for the counts."""
+    actor.require("read")
+    template = template_service.get_template(actor, template_id) if template_id is not None else None
+    counts = resource_crud.count_by_version(db.session(), template_id, access.visible_owners(actor))
+    newest = template_service.newest_active_versions(None if template_id is None else [template_id])
+    report: dict[uuid.UUID, dict] = {}
+    for version in template_service.all_versions(template_id):
+        golden = newest.get(version.template_id)
+        entry = report.setdefault(version.template_id, {
+            "template_id": version.template_id, "template_name": version.template_name,
+            "golden_version_id": golden.id if golden else None, "golden_version": golden.version if golden else None,
+            "total": 0, "on_golden": 0, "versions": []})
+        resources = counts.get(version.id, 0)
+        entry["versions"].append({"version_id": version.id, "version": version.version,
+                                  "lifecycle": version.lifecycle, "resources": resources})
+        entry["total"] += resources
+        entry["on_golden"] += resources if golden and version.id == golden.id else 0
+    if template is not None and not report:  # no versions yet
+        report[template.id] = {"template_id": template.id, "template_name": template.name, "golden_version_id": None,
+                               "golden_version": None, "total": 0, "on_golden": 0, "versions": []}
+    for entry in report.values():
+        entry["share_on_golden"] = round(entry["on_golden"] / entry["total"], 4) if entry["total"] else None
+    return sorted(report.values(), key=lambda e: e["template_name"])
 
 
 @db.unit_of_work
@@ -198,12 +246,18 @@ def delete_resource(actor: Principal, resource_id: uuid.UUID) -> None:
 # --- called by the run service as a run is queued and moves ------------------------------------------
 
 @db.joins_unit_of_work
-def start_run(actor: Principal, resource_id: uuid.UUID, action: Action, run_id: uuid.UUID) -> tuple[str, str]:
+def start_run(actor: Principal, resource_id: uuid.UUID, action: Action, run_id: uuid.UUID,
+              version_id: uuid.UUID | None = None) -> tuple[str, str]:
     """Lock the resource, check that the caller may take `action` on it, move it (provision, destroy, plan,
     drift check) and point it at its new run `run_id`, which the caller inserts next in the same transaction.
-    Returns the (state, status) from before, so that cancelling the queued run can put them back. Raises
-    ResourceNotFound, PermissionDenied, InvalidResourceTransition (409)."""
+    The run uses the module of `version_id` (a change's; default the resource's own). Returns the (state,
+    status) from before, so that cancelling the queued run can put them back. Raises ResourceNotFound,
+    PermissionDenied, InvalidResourceTransition (409), InvalidState (an archived version: only destroy)."""
     resource = _locked(actor, resource_id, action)
+    version = template_service.get_version(actor, version_id) if version_id else resource.template_version
+    if version.lifecycle == Lifecycle.ARCHIVED and action != Action.DESTROY:
+        raise InvalidState(f"version {version.version} of {resource.template.name} is archived: its resources may "
+                           "only be destroyed (or moved to another version by a change)")
     if action == Action.DESTROY:
         _refuse_with_children(actor, resource, lambda child: child.state != State.DESTROYED, "destroy")
     before = resource.state, resource.status

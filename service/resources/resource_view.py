@@ -83,7 +83,7 @@ class ResourceByIdViews(MethodView):
     @blp.alt_response(404, "NOT_FOUND")
     def get(self, resource_id: uuid.UUID):
         """Get a resource"""
-        return resource_service.get_resource(current_principal(), resource_id)
+        return resource_service.show_resource(current_principal(), resource_id)
 
     @blp.arguments(ChangeRequestSchema)
     @blp.response(201, ChangeSchema)

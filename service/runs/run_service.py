@@ -28,13 +28,15 @@ RESOURCE_ACTIONS = {RunKind.PROVISION: Action.PROVISION, RunKind.DESTROY: Action
 
 
 @db.unit_of_work
-def create_run(actor: Principal, resource_id: uuid.UUID, kind: RunKind, change_id: uuid.UUID | None = None) -> Run:
+def create_run(actor: Principal, resource_id: uuid.UUID, kind: RunKind, change_id: uuid.UUID | None = None,
+               version_id: uuid.UUID | None = None) -> Run:
     """The queued run of `kind` (provision, destroy, plan or drift check), its resource moved in the same
-    transaction; with `change_id`, it plans or applies that change's values. Raises ResourceNotFound,
+    transaction; with `change_id`, it plans or applies that change's values (on `version_id`). Raises ResourceNotFound,
     PermissionDenied, InvalidResourceTransition (409) when the state machine does not allow it now, Conflict (409)
     while another run of the resource is active."""
     run_id = db.new_id()
-    state_before, status_before = resource_service.start_run(actor, resource_id, RESOURCE_ACTIONS[kind], run_id)
+    state_before, status_before = resource_service.start_run(actor, resource_id, RESOURCE_ACTIONS[kind], run_id,
+                                                             version_id)
     if kind != RunKind.DRIFT_CHECK:
         _supersede_queued_drift_check(actor, resource_id)  # a person's run goes first
     run = run_crud.add_run(db.session(), Run(

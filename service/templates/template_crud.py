@@ -1,11 +1,11 @@
 import uuid
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service import db
 from service.errors import Conflict
-from service.templates.template_model import Template, TemplateDependency, TemplateVersion
+from service.templates.template_model import Lifecycle, Template, TemplateDependency, TemplateVersion
 
 
 def get_template(session: Session, template_id: uuid.UUID) -> Template | None:
@@ -34,18 +34,50 @@ def get_version(session: Session, version_id: uuid.UUID) -> TemplateVersion | No
 
 
 def get_latest_version(session: Session, template_id: uuid.UUID) -> TemplateVersion | None:
+    """The newest active version: what new resources get by default."""
     return session.scalar(
         select(TemplateVersion)
-        .where(TemplateVersion.template_id == template_id, TemplateVersion.deprecated.is_(False))
+        .where(TemplateVersion.template_id == template_id, TemplateVersion.lifecycle == Lifecycle.ACTIVE)
         .order_by(TemplateVersion.created_at.desc(), TemplateVersion.id.desc())
         .limit(1)
     )
 
 
-def select_versions(template_id: uuid.UUID, deprecated: bool | None = None) -> Select:
+def newest_active_versions(session: Session, template_ids: list[uuid.UUID] | None = None) -> dict:
+    """{template id: its newest active version (id, version, created_at)} in one query (of the templates named,
+    or all)."""
+    ranked = select(TemplateVersion.template_id, TemplateVersion.id, TemplateVersion.version,
+                    TemplateVersion.created_at,
+                    func.row_number().over(partition_by=TemplateVersion.template_id,
+                                           order_by=(TemplateVersion.created_at.desc(), TemplateVersion.id.desc()))
+                    .label("rank")).where(TemplateVersion.lifecycle == Lifecycle.ACTIVE)
+    if template_ids is not None:
+        ranked = ranked.where(TemplateVersion.template_id.in_(template_ids))
+    ranked = ranked.subquery()
+    rows = session.execute(select(ranked.c.template_id, ranked.c.id, ranked.c.version, ranked.c.created_at)
+                           .where(ranked.c.rank == 1))
+    return {row.template_id: row for row in rows}
+
+
+def all_versions(session: Session, template_id: uuid.UUID | None = None):
+    """(id, template_id, template_name, version, lifecycle) of every version (of one template, or all), newest
+    first per template."""
+    query = (select(TemplateVersion.id, TemplateVersion.template_id, Template.name.label("template_name"),
+                    TemplateVersion.version, TemplateVersion.lifecycle)
+             .join(Template, Template.id == TemplateVersion.template_id)
+             .order_by(Template.name, TemplateVersion.created_at.desc(), TemplateVersion.id.desc()))
+    if template_id is not None:
+        query = query.where(TemplateVersion.template_id == template_id)
+    return session.execute(query).all()
+
+
+def select_versions(template_id: uuid.UUID, deprecated: bool | None = None, lifecycle: str | None = None) -> Select:
     query = select(TemplateVersion).where(TemplateVersion.template_id == template_id)
     if deprecated is not None:
-        query = query.where(TemplateVersion.deprecated.is_(deprecated))
+        retired = TemplateVersion.lifecycle.in_([Lifecycle.DEPRECATED, Lifecycle.ARCHIVED])
+        query = query.where(retired if deprecated else ~retired)
+    if lifecycle:
+        query = query.where(TemplateVersion.lifecycle == lifecycle)
     return query
 
 

@@ -2,11 +2,19 @@
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
+
+
+class Lifecycle(StrEnum):
+    PREVIEW = "preview"
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+    ARCHIVED = "archived"
 
 
 class Template(Base):
@@ -47,12 +55,18 @@ class TemplateVersion(Base):
     # A tar.gz of the fetched source. Runs use it, so a version never changes after registration and
     # runs need neither the network nor the repository to still exist.
     archive: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
-    # No new resources on a deprecated version, and it is never the default one.
-    deprecated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # preview (only platform may build on it), active, deprecated (no new resources), archived (no runs but
+    # destroy). New resources default to the newest active version.
+    lifecycle: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
     created_by: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     template: Mapped[Template] = relationship(back_populates="versions")
+
+    @property
+    def deprecated(self) -> bool:
+        """What clients before lifecycles knew: no new resources on it."""
+        return self.lifecycle in (Lifecycle.DEPRECATED, Lifecycle.ARCHIVED)
 
     @property
     def source(self) -> dict:

@@ -1,6 +1,7 @@
 import marshmallow as ma
 
 from service.schemas import InputSchema, sort_field
+from service.templates.template_model import Lifecycle
 
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$"
 
@@ -91,13 +92,28 @@ class TemplateVersionSchema(ma.Schema):
     source = ma.fields.Nested(VersionSourceSchema)
     variables = ma.fields.List(ma.fields.Nested(VariableSchema))
     outputs = ma.fields.List(ma.fields.Nested(OutputSchema))
-    deprecated = ma.fields.Boolean(metadata={"description": "Never the default; no new resources on it."})
+    lifecycle = ma.fields.String(metadata={"enum": [s.value for s in Lifecycle], "description":
+                                 "preview (only the platform team may use it), active, deprecated (no new resources; "
+                                 "its resources show an upgrade), archived (no runs but destroy)."})
+    deprecated = ma.fields.Boolean(metadata={"description": "Deprecated or archived: no new resources on it."})
     created_by = ma.fields.String()
     created_at = ma.fields.DateTime()
 
 
+class VersionPatchSchema(InputSchema):
+    lifecycle = ma.fields.String(validate=ma.validate.OneOf([s.value for s in Lifecycle]))
+    deprecated = ma.fields.Boolean(metadata={"description": "For clients before lifecycles: true is lifecycle "
+                                                            "deprecated, false is active."})
+
+    @ma.validates_schema
+    def _one(self, data, **_):
+        if ("lifecycle" in data) == ("deprecated" in data):
+            raise ma.ValidationError("give lifecycle (or, for older clients, deprecated)", "_schema")
+
+
 class TemplateVersionQueryArgsSchema(InputSchema):
     deprecated = ma.fields.Boolean(metadata={"description": "false: only those new resources may use."})
+    lifecycle = ma.fields.String(validate=ma.validate.OneOf([s.value for s in Lifecycle]))
     sort = sort_field("-created_at", ["version", "created_at"])
 
 

@@ -15,7 +15,7 @@ from service.templates.module_archive import ModuleLimits
 from service.templates.module_inspection import read_interface
 from service.templates.module_parser import ModuleParseError
 from service.templates.module_source import ModuleSource, ModuleSourceError, fetch_module, redact
-from service.templates.template_model import Template, TemplateVersion
+from service.templates.template_model import Lifecycle, Template, TemplateVersion
 
 TEMPLATE_SORTS = {"name": Template.name, "created_at": Template.created_at}
 VERSION_SORTS = {"version": TemplateVersion.version, "created_at": TemplateVersion.created_at}
@@ -173,11 +173,11 @@ def get_version_of_template(actor: Principal, template_id: uuid.UUID, version_id
 
 
 @db.unit_of_work
-def list_versions(actor: Principal, template_id: uuid.UUID, deprecated: bool | None, sort: str, page: int,
-                  page_size: int):
+def list_versions(actor: Principal, template_id: uuid.UUID, deprecated: bool | None, lifecycle: str | None,
+                  sort: str, page: int, page_size: int):
     """(versions, total) of one template; raises TemplateNotFound."""
     get_template(actor, template_id)
-    query = template_crud.select_versions(template_id, deprecated)
+    query = template_crud.select_versions(template_id, deprecated, lifecycle)
     query = apply_sort(query, sort, VERSION_SORTS, TemplateVersion.id)
     return page_of(db.session(), query, page, page_size)
 
@@ -191,18 +191,41 @@ def resolve_version(actor: Principal, template_id: uuid.UUID, version_id: uuid.U
         raise ValidationFailed(f"template {template.name!r} is deprecated",
                                errors={"template_id": ["deprecated: no new resources from it"]})
     if version_id is not None:
-        version = get_version_of_template(actor, template_id, version_id)
-        if version.deprecated:
-            raise ValidationFailed(f"version {version.version!r} is deprecated",
-                                   errors={"template_version_id": ["deprecated: pick a newer version"]})
-        return version
+        return usable_version(actor, template_id, version_id)
     latest = template_crud.get_latest_version(db.session(), template_id)
     if latest is None:
         raise ValidationFailed(
             f"template {template_id} has no usable versions",
-            errors={"template_version_id": ["the template has no versions that are not deprecated"]},
+            errors={"template_version_id": ["the template has no active version"]},
         )
     return latest
+
+
+@db.unit_of_work
+def usable_version(actor: Principal, template_id: uuid.UUID, version_id: uuid.UUID) -> TemplateVersion:
+    """A version of the template that a resource may be created on or moved to: ValidationFailed for one
+    deprecated or archived, or in preview and the caller not platform."""
+    version = get_version_of_template(actor, template_id, version_id)
+    refused = {Lifecycle.DEPRECATED: "deprecated: pick a newer version",
+               Lifecycle.ARCHIVED: "archived: pick a newer version"}.get(version.lifecycle)
+    if version.lifecycle == Lifecycle.PREVIEW and not actor.can("templates:write"):
+        refused = "in preview: only the platform team may use it yet"
+    if refused:
+        raise ValidationFailed(f"version {version.version!r} is {version.lifecycle}",
+                               errors={"template_version_id": [refused]})
+    return version
+
+
+@db.unit_of_work
+def all_versions(template_id: uuid.UUID | None = None) -> list:
+    """(id, template_id, template_name, version, lifecycle) of every version, newest first per template."""
+    return template_crud.all_versions(db.session(), template_id)
+
+
+@db.unit_of_work
+def newest_active_versions(template_ids: list[uuid.UUID] | None = None) -> dict:
+    """{template id: (id, version, created_at) of its newest active version}, in one query."""
+    return template_crud.newest_active_versions(db.session(), template_ids)
 
 
 @db.unit_of_work
@@ -218,14 +241,16 @@ def set_template_deprecated(actor: Principal, template_id: uuid.UUID, deprecated
 
 
 @db.unit_of_work
-def set_version_deprecated(actor: Principal, template_id: uuid.UUID, version_id: uuid.UUID,
-                           deprecated: bool) -> TemplateVersion:
-    """Deprecate (or restore) one version: never the default, no new resources on it."""
+def set_version_lifecycle(actor: Principal, template_id: uuid.UUID, version_id: uuid.UUID,
+                          lifecycle: Lifecycle) -> TemplateVersion:
+    """Move a version through its lifecycle (platform): preview, active, deprecated (no new resources; their
+    resources show an upgrade), archived (no runs but destroy)."""
     actor.require("templates:write")
     version = get_version_of_template(actor, template_id, version_id)
-    version.deprecated = deprecated
-    audit_service.record(actor, "template_version.deprecate" if deprecated else "template_version.undeprecate",
-                         "template", template_id, after={"version": version.version, "deprecated": deprecated})
+    before = version.lifecycle
+    version.lifecycle = lifecycle
+    audit_service.record(actor, "template_version.lifecycle", "template", template_id, before={"lifecycle": before},
+                         after={"version": version.version, "lifecycle": lifecycle})
     return version
 
 

@@ -6,9 +6,12 @@ from flask.views import MethodView
 from service.auth.auth_guard import current_principal
 from service.listing import respond_with_page
 from service.openapi_links import link, links
+from service.resources import resource_service
+from service.resources.resource_schema import GoldenStateReportSchema, GoldenStateSchema
 from service.schemas import Blueprint
 from service.templates import template_dependencies, template_service
 from service.templates.module_source import ModuleSource
+from service.templates.template_model import Lifecycle
 from service.templates.template_schema import (
     DependencyCreateSchema,
     DependencyQueryArgsSchema,
@@ -19,6 +22,7 @@ from service.templates.template_schema import (
     TemplateVersionCreateSchema,
     TemplateVersionQueryArgsSchema,
     TemplateVersionSchema,
+    VersionPatchSchema,
 )
 
 blp = Blueprint("templates", __name__, url_prefix="/api/v1/templates",
@@ -90,7 +94,7 @@ class TemplateVersionViews(MethodView):
         """List a template's versions"""
         return respond_with_page(
             pagination_parameters, template_service.list_versions, current_principal(), template_id,
-            args.get("deprecated"), args["sort"],
+            args.get("deprecated"), args.get("lifecycle"), args["sort"],
         )
 
     @blp.arguments(TemplateVersionCreateSchema)
@@ -124,14 +128,14 @@ class TemplateVersionByIdViews(MethodView):
         """Get a template version"""
         return template_service.get_version_of_template(current_principal(), template_id, version_id)
 
-    @blp.arguments(DeprecationSchema)
+    @blp.arguments(VersionPatchSchema)
     @blp.response(200, TemplateVersionSchema)
     @blp.alt_response(403, "FORBIDDEN")
     @blp.alt_response(404, "NOT_FOUND")
     def patch(self, data, template_id: uuid.UUID, version_id: uuid.UUID):
-        """Deprecate a version, or restore it"""
-        return template_service.set_version_deprecated(current_principal(), template_id, version_id,
-                                                       data["deprecated"])
+        """Move a version through its lifecycle (`deprecated` still works: true is deprecated, false active)"""
+        lifecycle = data.get("lifecycle") or (Lifecycle.DEPRECATED if data["deprecated"] else Lifecycle.ACTIVE)
+        return template_service.set_version_lifecycle(current_principal(), template_id, version_id, lifecycle)
 
 
 @blp.route("/<uuid:template_id>/dependencies")
@@ -164,6 +168,26 @@ def delete_dependency(template_id: uuid.UUID, dependency_id: uuid.UUID):
     template_dependencies.remove(current_principal(), template_id, dependency_id)
 
 
+@blp.route("/<uuid:template_id>/golden-state")
+@blp.response(200, GoldenStateSchema)
+@blp.alt_response(404, "NOT_FOUND")
+def get_template_golden_state(template_id: uuid.UUID):
+    """How many resources are on each version of a template, and the share on its newest active one"""
+    return resource_service.golden_state(current_principal(), template_id)[0]
+
+
+golden = Blueprint("golden-state", __name__, url_prefix="/api/v1/golden-state",
+                   description="How far resources are from their templates' newest active versions.")
+
+
+@golden.route("/")
+@golden.response(200, GoldenStateReportSchema)
+def get_golden_state():
+    """Per template: resources on each version, and the share on the newest active one"""
+    return {"templates": resource_service.golden_state(current_principal())}
+
+
 def register(app, api, sock) -> None:
     """Add this domain's routes to the app (called by the app factory for every domain)."""
     api.register_blueprint(blp)
+    api.register_blueprint(golden)

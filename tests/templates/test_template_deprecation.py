@@ -72,3 +72,20 @@ def test_a_resource_shows_its_template_version_and_last_run(client, admin, versi
     run = client.post(f"/api/v1/resources/{resource['id']}/provision", headers=admin).json
     listed = client.get("/api/v1/resources/", headers=admin).json[0]
     assert listed["last_run"]["id"] == run["id"] and listed["last_run"]["status"] == "queued"
+
+
+def test_a_version_lifecycle_is_set_by_patch_and_the_deprecated_flag_still_maps_onto_it(client, admin, versions):
+    template, made = versions
+    path = f"/api/v1/templates/{template['id']}/versions/{made['1.0.0']['id']}"
+    archived = client.patch(path, json={"lifecycle": "archived"}, headers=admin).json
+    assert (archived["lifecycle"], archived["deprecated"]) == ("archived", True)
+    restored = client.patch(path, json={"deprecated": False}, headers=admin).json
+    assert (restored["lifecycle"], restored["deprecated"]) == ("active", False)
+    for body in ({}, {"lifecycle": "active", "deprecated": False}, {"lifecycle": "retired"}):
+        assert client.patch(path, json=body, headers=admin).status_code == 422
+    listed = client.get(f"/api/v1/templates/{template['id']}/versions?lifecycle=active", headers=admin).json
+    assert sorted(v["version"] for v in listed) == ["1.0.0", "2.0.0"]
+    golden = client.get("/api/v1/golden-state/", headers=admin).json["templates"]
+    assert [(t["template_name"], t["golden_version"]) for t in golden] == [("greeter", "2.0.0")]
+    member = bearer(make_token("member"))
+    assert client.patch(path, json={"lifecycle": "preview"}, headers=member).status_code == 403

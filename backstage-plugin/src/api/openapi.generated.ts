@@ -629,6 +629,7 @@ export interface paths {
                 query?: {
                     /** @description false: only those new resources may use. */
                     deprecated?: boolean;
+                    lifecycle?: "preview" | "active" | "deprecated" | "archived";
                     /** @description Sort key, '-' for descending. One of: version, created_at. */
                     sort?: "version" | "created_at" | "-version" | "-created_at";
                     page?: number;
@@ -736,7 +737,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Deprecate a version, or restore it */
+        /** Move a version through its lifecycle (`deprecated` still works: true is deprecated, false active) */
         patch: {
             parameters: {
                 query?: never;
@@ -749,7 +750,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["Deprecation"];
+                    "application/json": components["schemas"]["VersionPatch"];
                 };
             };
             responses: {
@@ -885,6 +886,85 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{template_id}/golden-state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        /** How many resources are on each version of a template, and the share on its newest active one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    template_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoldenState"];
+                    };
+                };
+                404: components["responses"]["NOT_FOUND"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/golden-state/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per template: resources on each version, and the share on the newest active one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GoldenStateReport"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3072,7 +3152,12 @@ export interface components {
             source: components["schemas"]["VersionSource"];
             variables: components["schemas"]["Variable"][];
             outputs: components["schemas"]["Output"][];
-            /** @description Never the default; no new resources on it. */
+            /**
+             * @description preview (only the platform team may use it), active, deprecated (no new resources; its resources show an upgrade), archived (no runs but destroy).
+             * @enum {string}
+             */
+            lifecycle: "preview" | "active" | "deprecated" | "archived";
+            /** @description Deprecated or archived: no new resources on it. */
             deprecated: boolean;
             created_by: string;
             /** Format: date-time */
@@ -3091,6 +3176,12 @@ export interface components {
         TemplateVersionCreate: {
             version: string;
             source: components["schemas"]["Source"];
+        };
+        VersionPatch: {
+            /** @enum {string} */
+            lifecycle: "preview" | "active" | "deprecated" | "archived";
+            /** @description For clients before lifecycles: true is lifecycle deprecated, false is active. */
+            deprecated: boolean;
         };
         Wire: {
             /** @description An output of the parent template. */
@@ -3124,6 +3215,39 @@ export interface components {
              */
             required: boolean;
         };
+        GoldenVersion: {
+            /** Format: uuid */
+            version_id: string;
+            version: string;
+            lifecycle: string;
+            /** @description Resources on it that are not destroyed. */
+            resources: number;
+        };
+        GoldenState: {
+            /** Format: uuid */
+            template_id: string;
+            template_name: string;
+            /**
+             * Format: uuid
+             * @description Its newest active version.
+             */
+            golden_version_id: string | null;
+            golden_version: string | null;
+            total: number;
+            on_golden: number;
+            /** @description 0 to 1; null with no resources. */
+            share_on_golden: number | null;
+            /** @description Newest first. */
+            versions: components["schemas"]["GoldenVersion"][];
+        };
+        GoldenStateReport: {
+            templates: components["schemas"]["GoldenState"][];
+        };
+        Upgrade: {
+            /** Format: uuid */
+            version_id: string;
+            version: string;
+        };
         Resource: {
             /** Format: uuid */
             id: string;
@@ -3153,6 +3277,8 @@ export interface components {
             /** @description Why it is `pending`, if it is. */
             pending_reason: string | null;
             auto_provision: boolean;
+            /** @description A newer active version of its template: move to it with a change (PATCH template_version_id). Absent from live events. */
+            upgrade_available: components["schemas"]["Upgrade"] | (Record<string, never> | null);
             /** @description A parent's wired output changed since this resource was last applied: provision it again to pick it up (a plan shows the difference). */
             readonly parent_outputs_changed: boolean;
             created_by: string;
