@@ -222,3 +222,16 @@ def test_edits_of_one_resource_at_once_leave_exactly_one_open_change(client, tmp
     assert race(*[edit(i) for i in range(N)]) == [201] * N  # each supersedes the one before
     statuses = sorted(c["status"] for c in api("get", f"/resources/{resource['id']}/changes?page_size=50"))
     assert statuses == ["open"] + ["superseded"] * (N - 1)
+
+
+def test_resources_with_one_unique_value_at_once_make_one(client, tmp_path):
+    api = Api(client, make_token("admin"))
+    template = api.template(tmp_path, "greeter")
+    version = api("get", f"/templates/{template['id']}/versions")[0]
+    api("put", f"/templates/{template['id']}/versions/{version['id']}/variables/name", {"unique": True})
+
+    def create(i):
+        return lambda: client.post("/api/v1/resources/", headers=api.headers, json={
+            "name": f"r{i}", "template_id": template["id"], "variables": {"name": "same"}}).status_code
+
+    assert sorted(race(*[create(i) for i in range(N)])) == [201] + [409] * (N - 1)

@@ -38,6 +38,22 @@ def select_resources(entity_ref=None, state=None, status=None, template_id=None,
     return query
 
 
+def holds_value(session: Session, template_id: uuid.UUID, name: str, value, exclude_id: uuid.UUID | None) -> bool:
+    """Does a live resource (not destroyed) of the template other than `exclude_id` have `value` for variable
+    `name`? (a scalar: string, number or bool)."""
+    element = Resource.variables[name]
+    if isinstance(value, bool):
+        matches = element.as_boolean() == value
+    elif isinstance(value, (int, float)):
+        matches = element.as_float() == float(value)
+    else:
+        matches = element.as_string() == value
+    query = select(Resource.id).where(Resource.template_id == template_id, Resource.state != "destroyed", matches)
+    if exclude_id is not None:
+        query = query.where(Resource.id != exclude_id)
+    return session.scalar(query.limit(1)) is not None
+
+
 def count_by_version(session: Session, template_id: uuid.UUID | None, owners: tuple[str, ...] | None) -> dict:
     """{template version id: how many resources that are not destroyed are on it}."""
     query = select(Resource.template_version_id, func.count()).where(Resource.state != "destroyed") \

@@ -9,9 +9,8 @@ from service import access, db
 from service.audit import audit_service
 from service.auth.principal import Principal
 from service.errors import InvalidState, PermissionDenied, ValidationFailed
-from service.resources import resource_crud, resource_parents, variable_values
+from service.resources import resource_crud, resource_parents, resource_service, variable_values
 from service.resources.resource_model import Resource
-from service.resources.resource_service import snapshot
 from service.resources.resource_states import State, Status
 from service.templates import template_service
 
@@ -69,8 +68,13 @@ def propose(actor: Principal, resource: Resource, variables: dict, template_vers
         raise ValidationFailed("wired variables are set from the parents", errors={"variables": given})
     declared = {v["name"] for v in version.variables}
     current = {**resource.variables, **resource.secret_variables}
+    frozen = {name for name, rule in resource.template_version.variable_rules.items() if rule.get("frozen")}
+    if changed := {name: ["frozen: set when the resource was created"] for name in frozen & set(variables)
+                   if variables[name] != current.get(name)}:
+        raise ValidationFailed("frozen variables cannot be changed", errors={"variables": changed})
     merged = {k: v for k, v in {**current, **variables}.items() if v is not None and k in declared | set(variables)}
-    plain, secret = variable_values.validate(version.variables, merged, wired=set(wired))
+    plain, secret = variable_values.validate(version.variables, merged, wired=set(wired), rules=version.variable_rules)
+    resource_service.check_unique_values(resource.template_id, version.variable_rules, plain, resource.id)
     proposal = Proposal(template_version_id=version.id, variables=plain, secret_variables=secret,
                         owner=owner or resource.owner)
     proposal.diff = _diff(resource, version, proposal)
@@ -98,12 +102,13 @@ def _diff(resource: Resource, version, proposal: Proposal) -> list[dict]:
 def adopt(actor: Principal, resource_id: uuid.UUID, proposal: Proposal) -> Resource:
     """Make the proposal the resource's values (audited with before and after, secrets masked)."""
     resource = resource_crud.get_resource_for_update(db.session(), resource_id)
-    before = snapshot(resource)
+    before = resource_service.snapshot(resource)
     resource.template_version_id = proposal.template_version_id
     resource.variables, resource.secret_names = proposal.variables, proposal.secret_names
     resource.secret_variables = proposal.secret_variables
     resource.owner = proposal.owner
     resource.updated_at = db.utcnow()
     db.session.expire(resource, ["template_version"])
-    audit_service.record(actor, "resource.edit", "resource", resource.id, before=before, after=snapshot(resource))
+    audit_service.record(actor, "resource.edit", "resource", resource.id, before=before,
+                         after=resource_service.snapshot(resource))
     return resource

@@ -13,10 +13,10 @@ from sqlalchemy.orm.attributes import flag_modified
 from service import access, db
 from service.audit import audit_service
 from service.auth.principal import Principal
-from service.errors import Conflict, InvalidState, PermissionDenied
+from service.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from service.integrations import integration_service
 from service.listing import apply_sort, page_of
-from service.resources import resource_crud, resource_parents, variable_values
+from service.resources import resource_crud, resource_parents, variable_rules, variable_values
 from service.resources.resource_model import Resource
 from service.resources.resource_states import Action, InvalidResourceTransition, State, Status
 from service.templates import template_dependencies, template_service
@@ -71,9 +71,14 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
     parents = resource_parents.check(actor, template_dependencies.list_dependencies(actor, template_id),
                                      list(parent_ids), variables)
     wired = {w["variable"] for _, wiring in parents for w in wiring}
-    plain, secret = variable_values.validate(version.variables, variables, wired=wired)
+    template = template_service.get_template(actor, template_id)
+    if problems := variable_rules.name_problems(template.naming_convention, name):
+        raise ValidationFailed(f"{name!r} does not follow the template's naming convention",
+                               errors={"name": problems})
+    plain, secret = variable_values.validate(version.variables, variables, wired=wired, rules=version.variable_rules)
+    check_unique_values(template_id, version.variable_rules, plain)
     session = db.session()
-    requires_approval = template_service.get_template(actor, template_id).requires_approval
+    requires_approval = template.requires_approval
     waiting = resource_parents.waiting_for([parent for parent, _ in parents])
     resource = resource_crud.add_resource(
         session,
@@ -323,6 +328,22 @@ def run_variables(resource_id: uuid.UUID, own: tuple[dict, dict] | None = None) 
     plain, sensitive = resource_parents.wired_values(resource)
     variables = {**own_plain, **plain, **own_secret, **sensitive}
     return variables, [*own_secret.values(), *sensitive.values()]
+
+
+@db.joins_unit_of_work
+def check_unique_values(template_id: uuid.UUID, rules: dict, plain: dict, resource_id: uuid.UUID | None = None) -> None:
+    """Conflict when a value of a `unique` variable is another live resource's of the template (the template is
+    row-locked first, so two requests at once cannot both take a value)."""
+    unique = [name for name, rule in rules.items() if rule.get("unique") and plain.get(name) is not None]
+    if not unique:
+        return
+    template_service.lock_template(template_id)
+    taken = [name for name in unique if resource_crud.holds_value(db.session(), template_id, name, plain[name],
+                                                                  resource_id)]
+    if taken:
+        raise Conflict(f"another resource of this template already has {', '.join(taken)} set to that value",
+                       errors={"variables": {name: ["unique: another resource of this template has this value"]
+                                             for name in taken}})
 
 
 def _refuse_with_children(actor: Principal, resource: Resource, counts, doing: str) -> None:

@@ -33,6 +33,13 @@ _MAX_REASON = 200
 _CONTAINS = re.compile(r"^\$\{contains\((\[[^\]]*\]),\s*var\.([A-Za-z0-9_-]+)\)\}$")
 
 
+# Other validations read into rules, each part of a condition joined by `&&`:
+# `can(regex("^[a-z]+$", var.x))`, `length(var.x) >= 3`, `var.x <= 10`.
+_REGEX = re.compile(r'^can\(regex\("((?:[^"\\]|\\.)*)",\s*var\.([A-Za-z0-9_-]+)\)\)$')
+_LENGTH = re.compile(r"^length\(var\.([A-Za-z0-9_-]+)\)\s*(>=|>|<=|<|==)\s*(\d+)$")
+_RANGE = re.compile(r"^var\.([A-Za-z0-9_-]+)\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)$")
+
+
 class ModuleParseError(ValueError):
     """The directory is not a module we can read the interface of."""
 
@@ -49,6 +56,7 @@ class ModuleVariable:
     sensitive: bool = False
     nullable: bool = True
     allowed_values: list | None = None  # from a `contains([...], var.x)` validation
+    rules: dict | None = None  # pattern, min/max, min/max_length from other validations
 
     def to_dict(self) -> dict:
         return {
@@ -61,6 +69,7 @@ class ModuleVariable:
             "sensitive": self.sensitive,
             "nullable": self.nullable,
             "allowed_values": self.allowed_values,
+            "rules": self.rules,
         }
 
 
@@ -194,7 +203,40 @@ def _variable(name: str, body: dict) -> ModuleVariable:
         sensitive=_flag(body, "sensitive", False, f"variable '{name}'"),
         nullable=nullable,
         allowed_values=_allowed_values(name, body),
+        rules=_rules(name, body),
     )
+
+
+def _conditions(body: dict) -> list[str]:
+    validations = body.get("validation") or []
+    if isinstance(validations, dict):  # one block (JSON syntax); a list holds several
+        validations = [validations]
+    conditions = [v.get("condition") for v in validations if isinstance(v, dict)] \
+        if isinstance(validations, list) else []
+    return [c for c in conditions if isinstance(c, str)]
+
+
+def _rules(name: str, body: dict) -> dict | None:
+    """What a person can be told before a run, read from conditions on `name` the platform can check itself:
+    regex patterns, length bounds, numeric bounds. Anything else is left to the engine."""
+    rules: dict = {}
+    for condition in _conditions(body):
+        inner = condition[2:-1] if condition.startswith("${") and condition.endswith("}") else condition
+        for part in (p.strip() for p in inner.split("&&")):
+            if (match := _REGEX.match(part)) and match.group(2) == name:
+                try:
+                    rules["pattern"] = json.loads(f'"{match.group(1)}"')
+                except ValueError:
+                    continue
+            elif (match := _LENGTH.match(part)) and match.group(1) == name:
+                bound, operator = int(match.group(3)), match.group(2)
+                if operator in (">=", ">", "=="):
+                    rules["min_length"] = bound + (operator == ">")
+                if operator in ("<=", "<", "=="):
+                    rules["max_length"] = bound - (operator == "<")
+            elif (match := _RANGE.match(part)) and match.group(1) == name:
+                rules["min" if match.group(2) == ">=" else "max"] = json.loads(match.group(3))
+    return rules or None
 
 
 def _allowed_values(name: str, body: dict) -> list | None:

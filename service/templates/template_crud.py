@@ -12,6 +12,10 @@ def get_template(session: Session, template_id: uuid.UUID) -> Template | None:
     return session.get(Template, template_id)
 
 
+def get_template_for_update(session: Session, template_id: uuid.UUID) -> Template | None:
+    return session.scalar(select(Template).where(Template.id == template_id).with_for_update())
+
+
 def get_template_by_name(session: Session, name: str) -> Template | None:
     return session.scalar(select(Template).where(Template.name == name))
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from service.db import Base, JsonType, UtcDateTime, new_id, utcnow
@@ -26,6 +26,8 @@ class Template(Base):
     requires_approval: Mapped[bool] = mapped_column(default=False)
     # No new resources from a deprecated template (existing ones keep working); lists still show it.
     deprecated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # {pattern, message}: resource names must match (RE2), or the message says why not.
+    naming_convention: Mapped[dict | None] = mapped_column(JsonType)
     created_by: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -58,6 +60,9 @@ class TemplateVersion(Base):
     # preview (only platform may build on it), active, deprecated (no new resources), archived (no runs but
     # destroy). New resources default to the newest active version.
     lifecycle: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
+    # The platform team's rules per variable ({name: {pattern, min, max, frozen, unique, default, ...}}), over what
+    # the module's own validations say. Policy, not module: they may change after registration.
+    variable_rules: Mapped[dict] = mapped_column(JsonType, default=dict, server_default=text("'{}'"))
     created_by: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -6,6 +6,13 @@ from service.templates.template_model import Lifecycle
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$"
 
 
+class NamingConventionSchema(InputSchema):
+    pattern = ma.fields.String(required=True, validate=ma.validate.Length(1, 500),
+                               metadata={"description": "RE2; the whole name must match."})
+    message = ma.fields.String(validate=ma.validate.Length(max=500),
+                               metadata={"description": "What a person is told when a name does not match."})
+
+
 class TemplateSchema(InputSchema):
     id = ma.fields.UUID(dump_only=True)
     name = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
@@ -14,15 +21,23 @@ class TemplateSchema(InputSchema):
         load_default=False, metadata={"description": "New resources wait for an approver before provisioning."}
     )
     deprecated = ma.fields.Boolean(dump_only=True, metadata={"description": "No new resources from it."})
+    naming_convention = ma.fields.Nested(NamingConventionSchema, allow_none=True, dump_only=True)
     created_by = ma.fields.String(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
 
-class DeprecationSchema(InputSchema):
+class TemplatePatchSchema(InputSchema):
     deprecated = ma.fields.Boolean(
-        required=True, metadata={"description": "true: no new resources from it (existing ones keep working)."}
+        metadata={"description": "true: no new resources from it (existing ones keep working)."}
     )
+    naming_convention = ma.fields.Nested(NamingConventionSchema, allow_none=True, metadata={
+        "description": "Resource names must match its pattern; null removes it."})
+
+    @ma.validates_schema
+    def _some(self, data, **_):
+        if not data:
+            raise ma.ValidationError("give deprecated or naming_convention", "_schema")
 
 
 class TemplateQueryArgsSchema(InputSchema):
@@ -69,6 +84,9 @@ class VariableSchema(ma.Schema):
     nullable = ma.fields.Boolean()
     allowed_values = ma.fields.List(ma.fields.Raw(), allow_none=True, metadata={
         "description": "The values a `contains([...], var.x)` validation allows, else null."})
+    rules = ma.fields.Dict(allow_none=True, metadata={
+        "description": "What the module's other validations say that the platform checks before a run: pattern, "
+                       "min, max, min_length, max_length."})
 
 
 class OutputSchema(ma.Schema):
@@ -96,6 +114,8 @@ class TemplateVersionSchema(ma.Schema):
                                  "preview (only the platform team may use it), active, deprecated (no new resources; "
                                  "its resources show an upgrade), archived (no runs but destroy)."})
     deprecated = ma.fields.Boolean(metadata={"description": "Deprecated or archived: no new resources on it."})
+    variable_rules = ma.fields.Dict(metadata={
+        "description": "The platform team's rules per variable, over what the module says."})
     created_by = ma.fields.String()
     created_at = ma.fields.DateTime()
 
@@ -145,3 +165,16 @@ class DependencyQueryArgsSchema(InputSchema):
     direction = ma.fields.String(load_default="parents", validate=ma.validate.OneOf(["parents", "children"]),
                                  metadata={"description": "parents: what this template builds on; children: the "
                                                           "templates that build on it."})
+
+
+class VariableRuleSchema(InputSchema):
+    allowed_values = ma.fields.List(ma.fields.Raw(), validate=ma.validate.Length(1, 500))
+    pattern = ma.fields.String(validate=ma.validate.Length(1, 500), metadata={"description": "RE2, whole value."})
+    min = ma.fields.Float()
+    max = ma.fields.Float()
+    min_length = ma.fields.Integer(validate=ma.validate.Range(min=0))
+    max_length = ma.fields.Integer(validate=ma.validate.Range(min=0))
+    frozen = ma.fields.Boolean(metadata={"description": "Set when a resource is created, never changed after."})
+    default = ma.fields.Raw(metadata={"description": "Used when a new resource gives no value."})
+    description = ma.fields.String(validate=ma.validate.Length(max=2000))
+    unique = ma.fields.Boolean(metadata={"description": "No two live resources of the template share the value."})

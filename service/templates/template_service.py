@@ -10,6 +10,7 @@ from service.audit import audit_service
 from service.auth.principal import Principal
 from service.errors import NotFound, ValidationFailed
 from service.listing import apply_sort, page_of
+from service.resources import variable_rules
 from service.templates import module_archive, template_crud
 from service.templates.module_archive import ModuleLimits
 from service.templates.module_inspection import read_interface
@@ -238,6 +239,50 @@ def set_template_deprecated(actor: Principal, template_id: uuid.UUID, deprecated
     audit_service.record(actor, "template.deprecate" if deprecated else "template.undeprecate", "template",
                          template.id, before=before, after=template_snapshot(template))
     return template
+
+
+@db.unit_of_work
+def set_variable_rule(actor: Principal, template_id: uuid.UUID, version_id: uuid.UUID, name: str,
+                      rule: dict) -> TemplateVersion:
+    """Set (or, with an empty rule, remove) the platform's rule on one variable of a version. ValidationFailed:
+    no such variable, or a rule that cannot hold (a pattern that is not RE2, min above max, a default that breaks
+    it, `unique` on a sensitive or structured variable)."""
+    actor.require("templates:write")
+    version = get_version_of_template(actor, template_id, version_id)
+    spec = next((v for v in version.variables if v["name"] == name), None)
+    if spec is None:
+        raise ValidationFailed(f"version {version.version} has no variable {name!r}",
+                               errors={"name": [f"not a variable of {version.version}"]})
+    errors = variable_rules.rule_errors(rule, spec)
+    if errors:
+        raise ValidationFailed(f"the rule for {name} cannot hold", errors=errors)
+    before = version.variable_rules.get(name)
+    others = {k: v for k, v in version.variable_rules.items() if k != name}
+    version.variable_rules = {**others, name: rule} if rule else others
+    audit_service.record(actor, "template_version.variable_rule", "template", template_id,
+                         before={"variable": name, "rule": before},
+                         after={"version": version.version, "variable": name, "rule": rule or None})
+    return version
+
+
+@db.unit_of_work
+def set_naming_convention(actor: Principal, template_id: uuid.UUID, convention: dict | None) -> Template:
+    """Resource names of the template must match `convention["pattern"]` (RE2); None removes it."""
+    actor.require("templates:write")
+    template = get_template(actor, template_id)
+    if convention and (problem := variable_rules.pattern_error(convention["pattern"])):
+        raise ValidationFailed("the naming convention's pattern", errors={"naming_convention": {"pattern": [problem]}})
+    before = template.naming_convention
+    template.naming_convention = convention or None
+    audit_service.record(actor, "template.naming_convention", "template", template.id, before={"convention": before},
+                         after={"convention": template.naming_convention})
+    return template
+
+
+@db.joins_unit_of_work
+def lock_template(template_id: uuid.UUID) -> None:
+    """Row-lock a template: checks across its resources (unique values) are then made one at a time."""
+    template_crud.get_template_for_update(db.session(), template_id)
 
 
 @db.unit_of_work

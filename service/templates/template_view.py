@@ -16,12 +16,13 @@ from service.templates.template_schema import (
     DependencyCreateSchema,
     DependencyQueryArgsSchema,
     DependencySchema,
-    DeprecationSchema,
+    TemplatePatchSchema,
     TemplateQueryArgsSchema,
     TemplateSchema,
     TemplateVersionCreateSchema,
     TemplateVersionQueryArgsSchema,
     TemplateVersionSchema,
+    VariableRuleSchema,
     VersionPatchSchema,
 )
 
@@ -75,13 +76,18 @@ class TemplateByIdViews(MethodView):
         """Get a template"""
         return template_service.get_template(current_principal(), template_id)
 
-    @blp.arguments(DeprecationSchema)
+    @blp.arguments(TemplatePatchSchema)
     @blp.response(200, TemplateSchema)
     @blp.alt_response(403, "FORBIDDEN")
     @blp.alt_response(404, "NOT_FOUND")
     def patch(self, data, template_id: uuid.UUID):
-        """Deprecate a template, or restore it"""
-        return template_service.set_template_deprecated(current_principal(), template_id, data["deprecated"])
+        """Deprecate a template (or restore it), or set its naming convention"""
+        actor = current_principal()
+        if "naming_convention" in data:
+            template_service.set_naming_convention(actor, template_id, data["naming_convention"])
+        if "deprecated" in data:
+            template_service.set_template_deprecated(actor, template_id, data["deprecated"])
+        return template_service.get_template(actor, template_id)
 
 
 @blp.route("/<uuid:template_id>/versions")
@@ -136,6 +142,17 @@ class TemplateVersionByIdViews(MethodView):
         """Move a version through its lifecycle (`deprecated` still works: true is deprecated, false active)"""
         lifecycle = data.get("lifecycle") or (Lifecycle.DEPRECATED if data["deprecated"] else Lifecycle.ACTIVE)
         return template_service.set_version_lifecycle(current_principal(), template_id, version_id, lifecycle)
+
+
+@blp.route("/<uuid:template_id>/versions/<uuid:version_id>/variables/<string:name>", methods=["PUT"])
+@blp.arguments(VariableRuleSchema)
+@blp.response(200, TemplateVersionSchema)
+@blp.alt_response(403, "FORBIDDEN")
+@blp.alt_response(404, "NOT_FOUND")
+def put_variable_rule(data, template_id: uuid.UUID, version_id: uuid.UUID, name: str):
+    """Set the platform's rule on a variable of a version (an empty body removes it); enforced on create and on
+    change"""
+    return template_service.set_variable_rule(current_principal(), template_id, version_id, name, data)
 
 
 @blp.route("/<uuid:template_id>/dependencies")

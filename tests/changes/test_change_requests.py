@@ -3,7 +3,7 @@ the apply run succeeds, approval by someone else, supersede, and upgrades to ano
 halves (`_claim`, `_finish`) stand in for the engine; tests/runs/test_change_e2e.py runs it for real."""
 
 import pytest
-from factories.auth import ADMIN, MEMBER, PLATFORM, member
+from factories.auth import ADMIN, PLATFORM, member
 from factories.modules import GREETER_TF
 from factories.resources import ResourceFactory, built_on
 from factories.templates import TemplateVersionFactory

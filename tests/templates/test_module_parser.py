@@ -243,7 +243,24 @@ def test_variable_to_dict_has_the_documented_keys(module):
         "sensitive": False,
         "nullable": True,
         "allowed_values": None,
+        "rules": None,
     }
+
+
+def test_validations_the_platform_can_check_become_rules(module):
+    variable = only_variable(module(main__tf='''
+        variable "name" {
+          type = string
+          validation {
+            condition     = can(regex("^[a-z][a-z0-9-]*$", var.name)) && length(var.name) <= 63
+            error_message = "lower case"
+          }
+          validation {
+            condition     = length(var.name) > 2 && startswith(var.name, "x")
+            error_message = "long enough"
+          }
+        }'''))
+    assert variable.rules == {"pattern": "^[a-z][a-z0-9-]*$", "max_length": 63, "min_length": 3}
 
 
 def test_interface_to_dict_is_json_serialisable(module):

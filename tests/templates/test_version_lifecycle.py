@@ -80,7 +80,8 @@ def test_the_golden_state_counts_live_resources_per_version(versions):
         "2", 3, 2, 0.6667)
     assert [(v["version"], v["lifecycle"], v["resources"]) for v in report["versions"]] == [
         ("3", "preview", 0), ("2", "active", 2), ("1", "active", 1)]
-    (alices,) = [r for r in resource_service.golden_state(member("user:default/alice")) if r["template_name"] == "bucket"]
+    alice = member("user:default/alice")
+    (alices,) = [r for r in resource_service.golden_state(alice) if r["template_name"] == "bucket"]
     assert (alices["total"], alices["on_golden"]) == (1, 1)  # only what she sees
 
 

@@ -581,7 +581,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Deprecate a template, or restore it */
+        /** Deprecate a template (or restore it), or set its naming convention */
         patch: {
             parameters: {
                 query?: never;
@@ -593,7 +593,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["Deprecation"];
+                    "application/json": components["schemas"]["TemplatePatch"];
                 };
             };
             responses: {
@@ -769,6 +769,61 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/templates/{template_id}/versions/{version_id}/variables/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+                version_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the platform's rule on a variable of a version (an empty body removes it); enforced on create and on
+         *     change
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    template_id: string;
+                    version_id: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VariableRule"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateVersion"];
+                    };
+                };
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/templates/{template_id}/dependencies": {
@@ -3089,6 +3144,12 @@ export interface components {
              */
             role: "admin" | "platform" | "member" | "viewer" | null;
         };
+        NamingConvention: {
+            /** @description RE2; the whole name must match. */
+            pattern: string;
+            /** @description What a person is told when a name does not match. */
+            message?: string;
+        };
         Template: {
             /** Format: uuid */
             readonly id?: string;
@@ -3102,15 +3163,18 @@ export interface components {
             requires_approval: boolean;
             /** @description No new resources from it. */
             readonly deprecated?: boolean;
+            readonly naming_convention?: components["schemas"]["NamingConvention"] | (Record<string, never> | null);
             readonly created_by?: string;
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
             readonly updated_at?: string;
         };
-        Deprecation: {
+        TemplatePatch: {
             /** @description true: no new resources from it (existing ones keep working). */
             deprecated: boolean;
+            /** @description Resource names must match its pattern; null removes it. */
+            naming_convention: components["schemas"]["NamingConvention"] | (Record<string, never> | null);
         };
         VersionSource: {
             /** @description Without the credentials it may have had. */
@@ -3137,6 +3201,10 @@ export interface components {
             nullable: boolean;
             /** @description The values a `contains([...], var.x)` validation allows, else null. */
             allowed_values: unknown[] | null;
+            /** @description What the module's other validations say that the platform checks before a run: pattern, min, max, min_length, max_length. */
+            rules: {
+                [key: string]: unknown;
+            } | null;
         };
         Output: {
             name: string;
@@ -3159,6 +3227,10 @@ export interface components {
             lifecycle: "preview" | "active" | "deprecated" | "archived";
             /** @description Deprecated or archived: no new resources on it. */
             deprecated: boolean;
+            /** @description The platform team's rules per variable, over what the module says. */
+            variable_rules: {
+                [key: string]: unknown;
+            };
             created_by: string;
             /** Format: date-time */
             created_at: string;
@@ -3182,6 +3254,22 @@ export interface components {
             lifecycle: "preview" | "active" | "deprecated" | "archived";
             /** @description For clients before lifecycles: true is lifecycle deprecated, false is active. */
             deprecated: boolean;
+        };
+        VariableRule: {
+            allowed_values: unknown[];
+            /** @description RE2, whole value. */
+            pattern: string;
+            min: number;
+            max: number;
+            min_length: number;
+            max_length: number;
+            /** @description Set when a resource is created, never changed after. */
+            frozen: boolean;
+            /** @description Used when a new resource gives no value. */
+            default: unknown;
+            description: string;
+            /** @description No two live resources of the template share the value. */
+            unique: boolean;
         };
         Wire: {
             /** @description An output of the parent template. */
