@@ -18,6 +18,7 @@ from service.resources import resource_edits, resource_service
 from service.runs import run_service
 from service.runs.run_model import Run, RunKind
 from service.runs.run_states import ACTIVE_RUN_STATUSES, RunStatus
+from service.templates import template_service
 
 SORTS = {"created_at": ResourceChange.created_at, "status": ResourceChange.status}
 
@@ -82,8 +83,14 @@ def request_change(actor: Principal, resource_id: uuid.UUID, variables: dict,
     return change
 
 
+def _template_of(change: ResourceChange):
+    return resource_service.get_resource(SYSTEM, change.resource_id).template
+
+
 def _visible(actor: Principal, change: ResourceChange | None, change_id: uuid.UUID) -> ResourceChange:
-    if change is None or access.resource_hidden_from(actor, change.resource_id):
+    """The change, if the caller sees its resource or approves for its template; ChangeNotFound otherwise."""
+    if change is None or (access.resource_hidden_from(actor, change.resource_id)
+                          and not template_service.may_approve(actor, _template_of(change))):
         raise ChangeNotFound(change_id)
     return change
 
@@ -125,8 +132,11 @@ def plan(actor: Principal, change_id: uuid.UUID) -> Run:
 
 @db.unit_of_work
 def decide(actor: Principal, change_id: uuid.UUID, approved: bool, reason: str | None) -> ResourceChange:
-    """Approve or reject an open change (approvers; never one's own). A rejected change never runs."""
-    change = _locked(actor, change_id, "resources:approve")
+    """Approve or reject an open change (the platform team or the template's approver group; never one's own). A
+    rejected change never runs."""
+    change = _locked(actor, change_id, "read")
+    if not template_service.may_approve(actor, _template_of(change)):
+        raise PermissionDenied("only the platform team or the template's approver group may decide on a change")
     if change.requested_by == actor.subject:
         raise PermissionDenied("a change cannot be approved or rejected by whoever asked for it")
     if change.status != ChangeStatus.OPEN:

@@ -26,6 +26,8 @@ class Template(Base):
     requires_approval: Mapped[bool] = mapped_column(default=False)
     # No new resources from a deprecated template (existing ones keep working); lists still show it.
     deprecated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A group whose members may approve changes of the template's resources, beside the platform team.
+    approver_group: Mapped[str | None] = mapped_column(String(300))
     # {pattern, message}: resource names must match (RE2), or the message says why not.
     naming_convention: Mapped[dict | None] = mapped_column(JsonType)
     created_by: Mapped[str] = mapped_column(String(300))

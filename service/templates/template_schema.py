@@ -6,6 +6,9 @@ from service.templates.template_model import Lifecycle
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$"
 
 
+GROUP_PATTERN = r"^group:([A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
 class NamingConventionSchema(InputSchema):
     pattern = ma.fields.String(required=True, validate=ma.validate.Length(1, 500),
                                metadata={"description": "RE2; the whole name must match."})
@@ -22,6 +25,8 @@ class TemplateSchema(InputSchema):
     )
     deprecated = ma.fields.Boolean(dump_only=True, metadata={"description": "No new resources from it."})
     naming_convention = ma.fields.Nested(NamingConventionSchema, allow_none=True, dump_only=True)
+    approver_group = ma.fields.String(allow_none=True, dump_only=True, metadata={
+        "description": "Its members may approve changes of the template's resources, beside the platform team."})
     created_by = ma.fields.String(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
@@ -34,10 +39,15 @@ class TemplatePatchSchema(InputSchema):
     naming_convention = ma.fields.Nested(NamingConventionSchema, allow_none=True, metadata={
         "description": "Resource names must match its pattern; null removes it."})
 
+    approver_group = ma.fields.String(allow_none=True, validate=[
+        ma.validate.Length(max=300),
+        ma.validate.Regexp(GROUP_PATTERN, error="expected a group ref such as group:default/dba")],
+        metadata={"description": "Its members may approve changes of the template's resources; null removes it."})
+
     @ma.validates_schema
     def _some(self, data, **_):
         if not data:
-            raise ma.ValidationError("give deprecated or naming_convention", "_schema")
+            raise ma.ValidationError("give deprecated, naming_convention or approver_group", "_schema")
 
 
 class TemplateQueryArgsSchema(InputSchema):

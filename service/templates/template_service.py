@@ -279,6 +279,24 @@ def set_naming_convention(actor: Principal, template_id: uuid.UUID, convention: 
     return template
 
 
+@db.unit_of_work
+def set_approver_group(actor: Principal, template_id: uuid.UUID, group: str | None) -> Template:
+    """Members of `group` may approve changes of the template's resources (None: only the platform team)."""
+    actor.require("templates:write")
+    template = get_template(actor, template_id)
+    before = template.approver_group
+    template.approver_group = group
+    audit_service.record(actor, "template.approver_group", "template", template.id, before={"group": before},
+                         after={"group": group})
+    return template
+
+
+def may_approve(actor: Principal, template: Template) -> bool:
+    """Approvers of the template's resources' changes: the platform team, or members of its approver group."""
+    return actor.can("resources:approve") or (template.approver_group is not None
+                                              and template.approver_group in actor.ownership)
+
+
 @db.joins_unit_of_work
 def lock_template(template_id: uuid.UUID) -> None:
     """Row-lock a template: checks across its resources (unique values) are then made one at a time."""

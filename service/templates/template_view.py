@@ -85,6 +85,8 @@ class TemplateByIdViews(MethodView):
         actor = current_principal()
         if "naming_convention" in data:
             template_service.set_naming_convention(actor, template_id, data["naming_convention"])
+        if "approver_group" in data:
+            template_service.set_approver_group(actor, template_id, data["approver_group"])
         if "deprecated" in data:
             template_service.set_template_deprecated(actor, template_id, data["deprecated"])
         return template_service.get_template(actor, template_id)

@@ -18,6 +18,7 @@ from service.errors import InvalidState, PermissionDenied, ValidationFailed
 from service.resources import resource_service
 from service.resources.resource_states import State, Status
 from service.runs import run_executor
+from service.templates import template_service
 
 # Version 2 of the greeter: `tags` is gone, `region` is new and required.
 V2_TF = GREETER_TF.replace('variable "tags" {\n  type    = map(string)\n  default = {}\n}',
@@ -175,3 +176,15 @@ def test_changes_of_a_hidden_resource_answer_as_absent_and_destroyed_ones_refuse
     gone = _provisioned(version, state=State.DESTROYED)
     with pytest.raises(InvalidState, match="destroyed"):
         change_service.request_change(ADMIN, gone.id, {"name": "x"})
+
+
+def test_the_templates_approver_group_may_decide_and_others_may_not(db_session):
+    gated = TemplateVersionFactory(template__name="dba-gated", template__requires_approval=True)
+    template_service.set_approver_group(PLATFORM, gated.template_id, "group:default/dba")
+    resource = _provisioned(gated, owner="group:default/shop")
+    change = change_service.request_change(member("user:default/ann", "group:default/shop"), resource.id,
+                                           {"name": "mars"})
+    with pytest.raises(PermissionDenied, match="approver group"):
+        change_service.decide(member("user:default/bob", "group:default/shop"), change.id, True, None)
+    decided = change_service.decide(member("user:default/dee", "group:default/dba"), change.id, True, "ok")
+    assert (decided.status, decided.decided_by) == ("approved", "user:default/dee")

@@ -3164,6 +3164,8 @@ export interface components {
             /** @description No new resources from it. */
             readonly deprecated?: boolean;
             readonly naming_convention?: components["schemas"]["NamingConvention"] | (Record<string, never> | null);
+            /** @description Its members may approve changes of the template's resources, beside the platform team. */
+            readonly approver_group?: string | null;
             readonly created_by?: string;
             /** Format: date-time */
             readonly created_at?: string;
@@ -3175,6 +3177,8 @@ export interface components {
             deprecated: boolean;
             /** @description Resource names must match its pattern; null removes it. */
             naming_convention: components["schemas"]["NamingConvention"] | (Record<string, never> | null);
+            /** @description Its members may approve changes of the template's resources; null removes it. */
+            approver_group: string | null;
         };
         VersionSource: {
             /** @description Without the credentials it may have had. */
