@@ -5,6 +5,7 @@ and the worker reads a change's values for its runs (`run_inputs`) and reports t
 the transaction that records the run), which is when an applied change's values become the resource's.
 """
 
+import dataclasses
 import uuid
 
 from service import access, db
@@ -12,7 +13,7 @@ from service.audit import audit_service
 from service.auth.principal import SYSTEM, Principal
 from service.changes import change_crud
 from service.changes.change_model import PENDING_CHANGE_STATUSES, ChangeStatus, ResourceChange
-from service.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
+from service.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from service.listing import apply_sort, page_of
 from service.resources import resource_edits, resource_service
 from service.runs import run_service
@@ -81,6 +82,18 @@ def request_change(actor: Principal, resource_id: uuid.UUID, variables: dict,
     if in_place:
         resource_edits.adopt(actor, resource.id, proposal)
     return change
+
+
+def _adopt_applied(change: ResourceChange) -> None:
+    """The apply ran: its values are the resource's now. Only the owner can fail to follow (the new owner took a
+    resource of the same name since the change was asked for): it stays, and the change says why."""
+    proposal = _proposal(change)
+    try:
+        resource_edits.adopt(SYSTEM, change.resource_id, proposal)
+    except Conflict as taken:
+        resource = resource_service.get_resource(SYSTEM, change.resource_id)
+        resource_edits.adopt(SYSTEM, change.resource_id, dataclasses.replace(proposal, owner=resource.owner))
+        change.error = f"applied, but the owner did not change: {taken.message}"
 
 
 def _template_of(change: ResourceChange):
@@ -192,7 +205,7 @@ def run_finished(run: Run) -> None:
     if run.kind != RunKind.PROVISION or change.apply_run_id != run.id or run.status == RunStatus.CANCELLED:
         return
     if run.status == RunStatus.SUCCEEDED:
-        resource_edits.adopt(SYSTEM, change.resource_id, _proposal(change))
+        _adopt_applied(change)
         change.status = ChangeStatus.APPLIED
     else:
         change.status, change.error = ChangeStatus.FAILED, run.error

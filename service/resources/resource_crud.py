@@ -67,9 +67,21 @@ def count_by_version(session: Session, template_id: uuid.UUID | None, owners: tu
 
 def add_resource(session: Session, resource: Resource) -> Resource:
     """Names are unique per owner within a catalog entity: a conflict only ever names the caller's own."""
+    return db.add_unique(session, resource, name_taken(resource, resource.owner))
+
+
+def name_taken(resource: Resource, owner: str) -> Conflict:
+    """The 409 for `owner` already having a resource named like `resource` in its entity."""
     scope = f"entity {resource.entity_ref}" if resource.entity_ref else "resources without an entity"
-    return db.add_unique(session, resource, Conflict(
-        f"{resource.owner} already has a resource named {resource.name!r} for {scope}"))
+    return Conflict(f"{owner} already has a resource named {resource.name!r} for {scope}")
+
+
+def name_free_for(session: Session, resource: Resource, owner: str) -> bool:
+    """Could `resource` pass to `owner`: no other resource of that owner has its name in its entity?"""
+    query = select(Resource.id).where(Resource.owner == owner, Resource.name == resource.name,
+                                      func.coalesce(Resource.entity_ref, "") == (resource.entity_ref or ""),
+                                      Resource.id != resource.id)
+    return session.scalar(query.limit(1)) is None
 
 
 def delete_resource(session: Session, resource: Resource) -> None:

@@ -60,6 +60,8 @@ def propose(actor: Principal, resource: Resource, variables: dict, template_vers
     act for."""
     if owner is not None and not actor.acts_for(owner):
         raise PermissionDenied(f"{actor.subject} cannot give a resource to {owner}: only to itself or its groups")
+    if owner is not None and owner != resource.owner and not resource_crud.name_free_for(db.session(), resource, owner):
+        raise resource_crud.name_taken(resource, owner)
     version = resource.template_version
     if template_version_id is not None and template_version_id != version.id:
         version = template_service.usable_version(actor, resource.template_id, template_version_id)
@@ -100,15 +102,20 @@ def _diff(resource: Resource, version, proposal: Proposal) -> list[dict]:
 
 @db.joins_unit_of_work
 def adopt(actor: Principal, resource_id: uuid.UUID, proposal: Proposal) -> Resource:
-    """Make the proposal the resource's values (audited with before and after, secrets masked)."""
-    resource = resource_crud.get_resource_for_update(db.session(), resource_id)
+    """Make the proposal the resource's values (audited with before and after, secrets masked). Conflict, before
+    anything changes, when the new owner has a resource of the same name by now."""
+    session = db.session()
+    resource = resource_crud.get_resource_for_update(session, resource_id)
+    if proposal.owner != resource.owner and not resource_crud.name_free_for(session, resource, proposal.owner):
+        raise resource_crud.name_taken(resource, proposal.owner)
     before = resource_service.snapshot(resource)
     resource.template_version_id = proposal.template_version_id
     resource.variables, resource.secret_names = proposal.variables, proposal.secret_names
     resource.secret_variables = proposal.secret_variables
     resource.owner = proposal.owner
     resource.updated_at = db.utcnow()
-    db.session.expire(resource, ["template_version"])
+    db.flush_unique(session, resource_crud.name_taken(resource, proposal.owner))  # a name taken a moment ago
+    session.expire(resource, ["template_version"])
     audit_service.record(actor, "resource.edit", "resource", resource.id, before=before,
                          after=resource_service.snapshot(resource))
     return resource

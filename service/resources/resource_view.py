@@ -89,7 +89,8 @@ class ResourceByIdViews(MethodView):
     @blp.response(201, ChangeSchema)
     @blp.alt_response(403, "FORBIDDEN")
     @blp.alt_response(404, "NOT_FOUND")
-    @blp.alt_response(409, "CONFLICT")
+    @blp.alt_response(409, schema=ResourceConflictErrorSchema,
+                      description="The resource is marked for destruction or destroyed, or a value must be unique.")
     def patch(self, data, resource_id: uuid.UUID):
         """Change a resource: a change request (`open`) to plan, approve and apply; a resource never applied is
         edited at once (the change is `applied`)"""

@@ -14,7 +14,7 @@ from service.audit.audit_model import AuditLog
 from service.changes import change_service
 from service.changes.change_model import ResourceChange
 from service.engine.engine_run import EngineResult
-from service.errors import InvalidState, PermissionDenied, ValidationFailed
+from service.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from service.resources import resource_service
 from service.resources.resource_states import State, Status
 from service.runs import run_executor
@@ -188,3 +188,24 @@ def test_the_templates_approver_group_may_decide_and_others_may_not(db_session):
         change_service.decide(member("user:default/bob", "group:default/shop"), change.id, True, None)
     decided = change_service.decide(member("user:default/dee", "group:default/dba"), change.id, True, "ok")
     assert (decided.status, decided.decided_by) == ("approved", "user:default/dee")
+
+
+def test_a_new_owner_who_has_a_resource_of_that_name_is_409_and_nothing_moves(version, settings):
+    taken = ResourceFactory(version=version, name="web", owner="group:default/shop")
+    resource = ResourceFactory(version=version, name="web", owner="group:default/ops")
+    db.session.commit()
+    with pytest.raises(Conflict, match="group:default/shop already has a resource named 'web'"):
+        change_service.request_change(ADMIN, resource.id, {}, owner=taken.owner)
+    assert resource_service.get_resource(ADMIN, resource.id).owner == "group:default/ops"
+
+
+def test_an_apply_after_the_new_owner_took_the_name_keeps_the_values_and_says_the_owner_stayed(version, settings):
+    resource = _provisioned(version, name="web", owner="group:default/ops")
+    change = change_service.request_change(ADMIN, resource.id, {"name": "mars"}, owner="group:default/shop")
+    ResourceFactory(version=version, name="web", owner="group:default/shop")  # taken while the change was open
+    db.session.commit()
+    _worker(change_service.apply(ADMIN, change.id), settings)
+    applied = change_service.get_change(ADMIN, change.id)
+    assert applied.status == "applied" and "the owner did not change" in applied.error
+    adopted = resource_service.get_resource(ADMIN, resource.id)
+    assert (adopted.variables, adopted.owner) == ({"name": "mars"}, "group:default/ops")

@@ -1205,7 +1205,15 @@ export interface paths {
                 };
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
-                409: components["responses"]["CONFLICT"];
+                /** @description The resource is marked for destruction or destroyed, or a value must be unique. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResourceConflictError"];
+                    };
+                };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -3414,6 +3422,30 @@ export interface components {
             template_version_id: string;
             owner: string;
         };
+        ResourceConflictError: {
+            /** @description Error code */
+            code: number;
+            /** @description Error name */
+            status: string;
+            /** @description Error message */
+            message: string;
+            /** @description Errors */
+            errors: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            state: "provision" | "provisioned" | "destroy" | "destroyed";
+            /** @enum {string} */
+            resource_status: "ready" | "queued" | "in_progress" | "done" | "error" | "approval_pending" | "pending" | "rejected" | "unknown";
+            /** @description The actions the state machine allows from the current state and status. */
+            allowed_actions: ("approve" | "reject" | "provision" | "plan" | "destroy" | "cancel" | "delete" | "recreate")[];
+            /** @description Why a pending resource waits. */
+            pending_reason: string;
+            /** @description The resources that build on this one and stop the action: {id, name, state, status}. */
+            children: {
+                [key: string]: unknown;
+            }[];
+        };
         DiffEntry: {
             /** @description `variables.<name>`, `template_version` or `owner`. */
             name: string;
@@ -3454,30 +3486,6 @@ export interface components {
             /** Format: uuid */
             apply_run_id: string | null;
             error: string | null;
-        };
-        ResourceConflictError: {
-            /** @description Error code */
-            code: number;
-            /** @description Error name */
-            status: string;
-            /** @description Error message */
-            message: string;
-            /** @description Errors */
-            errors: {
-                [key: string]: unknown;
-            };
-            /** @enum {string} */
-            state: "provision" | "provisioned" | "destroy" | "destroyed";
-            /** @enum {string} */
-            resource_status: "ready" | "queued" | "in_progress" | "done" | "error" | "approval_pending" | "pending" | "rejected" | "unknown";
-            /** @description The actions the state machine allows from the current state and status. */
-            allowed_actions: ("approve" | "reject" | "provision" | "plan" | "destroy" | "cancel" | "delete" | "recreate")[];
-            /** @description Why a pending resource waits. */
-            pending_reason: string;
-            /** @description The resources that build on this one and stop the action: {id, name, state, status}. */
-            children: {
-                [key: string]: unknown;
-            }[];
         };
         ResourceActions: {
             /** Format: uuid */
