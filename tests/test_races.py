@@ -117,13 +117,29 @@ def test_approve_and_reject_at_once_one_wins_and_the_resource_says_which(client,
     api("post", f"/templates/{template['id']}/versions", {"version": "1", "source": {
         "url": str(write_module(tmp_path / "gated"))}})
     resource = api.resource(template, "waiting", {"name": "x"})
-    approve = lambda: client.post(f"/api/v1/resources/{resource['id']}/approve", headers=api.headers)  # noqa: E731
+    approver = bearer(make_token("platform"))  # not whoever asked
+    approve = lambda: client.post(f"/api/v1/resources/{resource['id']}/approve", headers=approver)  # noqa: E731
     reject = lambda: client.post(f"/api/v1/resources/{resource['id']}/reject", json={"reason": "no"},  # noqa: E731
-                                 headers=api.headers)
+                                 headers=approver)
     answers = race(approve, reject, approve, reject)
     assert sorted(a.status_code for a in answers) == [200, 409, 409, 409]
     winner = next(a for a in answers if a.status_code == 200).json
     assert api("get", f"/resources/{resource['id']}")["status"] == winner["status"] in ("ready", "rejected")
+
+
+def test_destroys_asked_at_once_wait_for_one_approval(client, tmp_path):
+    api = Api(client, make_token("admin"))
+    template = api("post", "/templates/", {"name": "gated", "requires_approval": True})
+    api("post", f"/templates/{template['id']}/versions", {"version": "1", "source": {
+        "url": str(write_module(tmp_path / "gated"))}})
+    resource = api.resource(template, "doomed", {"name": "x"})
+    db.session.query(Resource).filter_by(id=uuid.UUID(resource["id"])).update({"state": "provisioned",
+                                                                                "status": "done"})
+    db.session.commit()  # as if provisioned
+    answers = race(*[lambda: client.post(f"/api/v1/resources/{resource['id']}/destroy", headers=api.headers)] * N)
+    assert sorted(a.status_code for a in answers) == [200] + [409] * (N - 1)
+    assert api("get", f"/resources/{resource['id']}")["status"] == "approval_pending"
+    assert api("get", f"/resources/{resource['id']}/runs") == []
 
 
 def test_a_cancel_racing_a_runs_finish_leaves_a_finished_run_and_a_settled_resource(isolated, tmp_path, settings):

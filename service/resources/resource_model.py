@@ -70,6 +70,9 @@ class Resource(Base):
     parent_outputs_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Queue the first provision by itself as soon as the last parent is provisioned.
     auto_provision: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The last approval asked for (creation or destroy): {action, requested_by, requested_at, restore: [state,
+    # status] for a destroy}, and once decided {approved, decided_by, decided_at, reason}. None: never asked.
+    approval: Mapped[dict | None] = mapped_column(JsonType)
     state: Mapped[str] = mapped_column(String(20), default=State.PROVISION)
     status: Mapped[str] = mapped_column(String(20), default=Status.READY)
     # A user, group or service-account ref; members act on resources they or their groups own.

@@ -61,6 +61,17 @@ class UpgradeSchema(ma.Schema):
     version = ma.fields.String()
 
 
+class ApprovalSchema(ma.Schema):
+    action = ma.fields.String(metadata={"enum": ["provision", "destroy"],
+                                        "description": "What waits (or waited) for approval: creation or destroy."})
+    requested_by = ma.fields.String()
+    requested_at = ma.fields.String(metadata={"format": "date-time"})
+    approved = ma.fields.Boolean(allow_none=True, metadata={"description": "null until decided."})
+    decided_by = ma.fields.String(allow_none=True)
+    decided_at = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
+    reason = ma.fields.String(allow_none=True, metadata={"description": "The approver's reason, if given."})
+
+
 class ResourceSchema(ma.Schema):
     id = ma.fields.UUID()
     name = ma.fields.String()
@@ -83,6 +94,8 @@ class ResourceSchema(ma.Schema):
     parent_ids = ma.fields.Method("_parent_ids", metadata={"description": "The resources this one builds on."})
     pending_reason = ma.fields.String(allow_none=True, metadata={"description": "Why it is `pending`, if it is."})
     auto_provision = ma.fields.Boolean()
+    approval = ma.fields.Nested(ApprovalSchema, allow_none=True, metadata={
+        "description": "The last approval asked for on a template that requires approval, and its decision."})
     # Left out where it is not worked out (live events): a client keeps what it had.
     upgrade_available = ma.fields.Nested(UpgradeSchema, attribute="upgrade", allow_none=True, metadata={
         "description": "A newer active version of its template: move to it with a change (PATCH "
@@ -146,6 +159,10 @@ class ResourceActionsSchema(ma.Schema):
 
 class RejectSchema(InputSchema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(1, 2000))
+
+
+class ApproveSchema(InputSchema):
+    reason = ma.fields.String(validate=ma.validate.Length(1, 2000), metadata={"description": "Optional."})
 
 
 def _iso(moment) -> str | None:

@@ -18,7 +18,7 @@ from service.integrations import integration_service
 from service.listing import apply_sort, page_of
 from service.resources import resource_crud, resource_parents, variable_rules, variable_values
 from service.resources.resource_model import Resource
-from service.resources.resource_states import Action, InvalidResourceTransition, State, Status
+from service.resources.resource_states import Action, InvalidResourceTransition, State, Status, find_rule
 from service.templates import template_dependencies, template_service
 from service.templates.template_model import Lifecycle
 
@@ -94,6 +94,7 @@ def create_resource(actor: Principal, name: str, template_id: uuid.UUID, variabl
             state=State.PROVISION,
             status=Status.APPROVAL_PENDING if requires_approval else Status.PENDING if waiting else Status.READY,
             pending_reason=None if requires_approval else waiting,
+            approval=_asked(actor, Action.PROVISION) if requires_approval else None,
             auto_provision=auto_provision,
             owner=owner,
             created_by=actor.subject,
@@ -171,11 +172,20 @@ def golden_state(actor: Principal, template_id: uuid.UUID | None = None) -> list
 
 @db.unit_of_work
 def allowed_actions(actor: Principal, resource_id: uuid.UUID) -> list[Action]:
-    """The actions the state machine allows now that this caller's role permits."""
+    """The actions the state machine allows now that this caller may take (see `_decide` for approvals)."""
     resource = get_resource(actor, resource_id)
-    if not actor.acts_for(resource.owner):
-        return []
-    return [a for a in resource.allowed_actions() if actor.can(ACTION_PERMISSIONS[a])]
+    acts = actor.acts_for(resource.owner)
+    decides = template_service.may_approve(actor, resource.template)
+    own = (resource.approval or {}).get("requested_by") == actor.subject
+
+    def may(action: Action) -> bool:
+        if action == Action.APPROVE:
+            return decides and not own
+        if action == Action.REJECT:
+            return decides or (own and acts)
+        return acts and actor.can(ACTION_PERMISSIONS[action])
+
+    return [a for a in resource.allowed_actions() if may(a)]
 
 
 def _locked(actor: Principal, resource_id: uuid.UUID, action: Action) -> Resource:
@@ -209,10 +219,18 @@ def _move(actor: Principal, resource: Resource, action: Action, restore: tuple |
     return resource
 
 
+def _asked(actor: Principal, action: Action, restore: tuple | None = None) -> dict:
+    """A new `approval`: `action` waits for an approver (a destroy remembers where to go back on rejection)."""
+    return {"action": str(action), "requested_by": actor.subject, "requested_at": db.utcnow().isoformat(),
+            "approved": None, "decided_by": None, "decided_at": None, "reason": None,
+            **({"restore": list(restore)} if restore else {})}
+
+
 @db.unit_of_work
-def approve(actor: Principal, resource_id: uuid.UUID) -> Resource:
-    """Approved: ready, or `pending` while a parent is not provisioned yet."""
-    resource = _act(actor, resource_id, Action.APPROVE)
+def approve(actor: Principal, resource_id: uuid.UUID, reason: str | None = None) -> Resource:
+    """Approved: a creation is ready, or `pending` while a parent is not provisioned yet; a destroy is (destroy,
+    ready), for its owner to destroy."""
+    resource = _decide(actor, resource_id, Action.APPROVE, reason)
     if resource.state == State.PROVISION:
         _wait_for_parents(actor, resource)
     return resource
@@ -227,8 +245,47 @@ def _wait_for_parents(actor: Principal, resource: Resource) -> None:
 
 @db.unit_of_work
 def reject(actor: Principal, resource_id: uuid.UUID, reason: str) -> Resource:
-    resource = _act(actor, resource_id, Action.REJECT)
-    audit_service.record(actor, "resource.reject.reason", "resource", resource.id, after={"reason": reason})
+    """Rejected: a creation is `rejected`; a destroy goes back to where the resource stood (nothing destroyed)."""
+    return _decide(actor, resource_id, Action.REJECT, reason)
+
+
+def _decide(actor: Principal, resource_id: uuid.UUID, action: Action, reason: str | None) -> Resource:
+    """Approve or reject what waits for approval: the platform team or the template's approver group, never
+    whoever asked (who may still withdraw it by rejecting). ResourceNotFound when the caller may neither see nor
+    decide."""
+    resource = resource_crud.get_resource_for_update(db.session(), resource_id)
+    asked = (resource.approval or {}) if resource is not None else {}
+    own = asked.get("requested_by") == actor.subject
+    if resource is None or not (template_service.may_approve(actor, resource.template)
+                                or (own and action == Action.REJECT and actor.acts_for(resource.owner))):
+        access.require_visible(actor, resource, resource_id)
+        raise PermissionDenied("only the platform team or the template's approver group may approve or reject")
+    if own and action == Action.APPROVE:
+        raise PermissionDenied("a request cannot be approved by whoever asked for it")
+    restore = tuple(asked["restore"]) if action == Action.REJECT and asked.get("restore") else None
+    _move(actor, resource, action, restore)
+    resource.approval = {**asked, "approved": action == Action.APPROVE, "decided_by": actor.subject,
+                         "decided_at": db.utcnow().isoformat(), "reason": reason}
+    if reason is not None:
+        audit_service.record(actor, f"resource.{action}.reason", "resource", resource.id, after={"reason": reason})
+    return resource
+
+
+@db.joins_unit_of_work
+def await_destroy_approval(actor: Principal, resource_id: uuid.UUID) -> Resource | None:
+    """A person asks to destroy: on a template that requires approval, infrastructure that exists waits for an
+    approver first (destroy, approval_pending), and that resource is returned; None when the destroy run may be
+    queued now (no approval needed, or approved already, or a failed destroy being retried). Raises what
+    `start_run` raises for a destroy."""
+    resource = _locked(actor, resource_id, Action.DESTROY)
+    if not resource.template.requires_approval or resource.state == State.DESTROY:
+        return None
+    if find_rule(Action.DESTROY, resource.state, resource.status) is None:
+        raise InvalidResourceTransition(Action.DESTROY, resource.state, resource.status)
+    _refuse_with_children(actor, resource, lambda child: child.state != State.DESTROYED, "destroy")
+    before = resource.state, resource.status
+    _move(actor, resource, Action.AWAIT_DESTROY_APPROVAL)
+    resource.approval = _asked(actor, Action.DESTROY, restore=before)
     return resource
 
 

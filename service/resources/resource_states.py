@@ -49,6 +49,8 @@ class Action(StrEnum):
     # A resource with parents waits (`pending`) until every parent is provisioned, then is ready.
     WAIT_FOR_PARENTS = "wait_for_parents"
     PARENTS_READY = "parents_ready"
+    # A destroy asked for on a template that requires approval: marked for destruction, waiting for an approver.
+    AWAIT_DESTROY_APPROVAL = "await_destroy_approval"
 
 
 USER_ACTIONS = (
@@ -81,12 +83,15 @@ SETTLED = (St.READY, *SETTLED_AFTER_RUN)
 TRANSITIONS: tuple[Rule, ...] = (
     _rule(Action.APPROVE, [S.PROVISION, S.DESTROY], [St.APPROVAL_PENDING], KEEP, St.READY),
     _rule(Action.REJECT, [S.PROVISION], [St.APPROVAL_PENDING], KEEP, St.REJECTED),
-    # Rejecting a destroy leaves the infrastructure as it was: provisioned and healthy.
+    # Rejecting a destroy leaves the infrastructure as it was (resource_service restores the exact pair).
     _rule(Action.REJECT, [S.DESTROY], [St.APPROVAL_PENDING], S.PROVISIONED, St.DONE),
     _rule(Action.PROVISION, [S.PROVISION], [St.READY, St.ERROR], KEEP, St.QUEUED),
     # Re-apply of something already provisioned (to repair drift or pick up new variables).
     _rule(Action.PROVISION, [S.PROVISIONED], SETTLED_AFTER_RUN, KEEP, St.QUEUED),
     _rule(Action.DESTROY, [S.PROVISIONED], SETTLED_AFTER_RUN, S.DESTROY, St.QUEUED),
+    # The same destroys, on a template that requires approval: approved, the resource is (destroy, ready).
+    _rule(Action.AWAIT_DESTROY_APPROVAL, [S.PROVISIONED], SETTLED_AFTER_RUN, S.DESTROY, St.APPROVAL_PENDING),
+    _rule(Action.AWAIT_DESTROY_APPROVAL, [S.PROVISION], [St.ERROR], S.DESTROY, St.APPROVAL_PENDING),
     # A failed first apply may have created part of the infrastructure: destroy cleans it up.
     _rule(Action.DESTROY, [S.PROVISION], [St.ERROR], S.DESTROY, St.QUEUED),
     # A failed destroy can be retried.

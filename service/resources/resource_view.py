@@ -1,5 +1,7 @@
 import uuid
+from http import HTTPStatus
 
+from flask import make_response
 from flask.views import MethodView
 
 from service.auth.auth_guard import current_principal
@@ -9,6 +11,7 @@ from service.listing import respond_with_page
 from service.openapi_links import link, links
 from service.resources import resource_service, resource_tree
 from service.resources.resource_schema import (
+    ApproveSchema,
     RejectSchema,
     ResourceActionsSchema,
     ResourceConflictErrorSchema,
@@ -19,7 +22,7 @@ from service.resources.resource_schema import (
     TreeSchema,
 )
 from service.runs import run_service
-from service.runs.run_model import RunKind
+from service.runs.run_model import Run, RunKind
 from service.runs.run_schema import RunQueryArgsSchema, RunSchema
 from service.schemas import Blueprint
 
@@ -137,31 +140,42 @@ def plan_resource(resource_id: uuid.UUID):
 
 
 @blp.route("/<uuid:resource_id>/destroy", methods=["POST"])
-@blp.response(202, RunSchema)
+@blp.response(202, RunSchema, description="The destroy run, queued.")
 @blp.doc(responses=links(202, **RUN_LINKS))
+@blp.alt_response(200, schema=ResourceSchema, description=(
+    "The template requires approval: the resource waits for an approver (state destroy, status approval_pending) "
+    "and no run is queued yet. Once approved (destroy, ready), destroy again to queue the run."))
 @blp.alt_response(404, "NOT_FOUND")
 @blp.alt_response(409, schema=ResourceConflictErrorSchema, description=RUN_CONFLICT)
 def destroy_resource(resource_id: uuid.UUID):
-    """Queue a run that destroys the resource's infrastructure"""
-    return run_service.create_run(current_principal(), resource_id, RunKind.DESTROY)
+    """Destroy the resource's infrastructure: queue the run, or ask for approval first where the template says so"""
+    outcome = run_service.request_destroy(current_principal(), resource_id)
+    if isinstance(outcome, Run):
+        return outcome
+    return make_response(ResourceSchema().dump(outcome), HTTPStatus.OK)
 
 
 @blp.route("/<uuid:resource_id>/approve", methods=["POST"])
+@blp.arguments(ApproveSchema, required=False)
 @blp.response(200, ResourceSchema)
+@blp.alt_response(403, "FORBIDDEN")
 @blp.alt_response(404, "NOT_FOUND")
 @blp.alt_response(409, schema=ResourceConflictErrorSchema, description=STATE_CONFLICT)
-def approve_resource(resource_id: uuid.UUID):
-    """Approve a resource waiting for approval"""
-    return resource_service.approve(current_principal(), resource_id)
+def approve_resource(data, resource_id: uuid.UUID):
+    """Approve a resource's creation or destroy waiting for approval (the platform team or the template's approver
+    group; not whoever asked), with an optional reason"""
+    return resource_service.approve(current_principal(), resource_id, (data or {}).get("reason"))
 
 
 @blp.route("/<uuid:resource_id>/reject", methods=["POST"])
 @blp.arguments(RejectSchema)
 @blp.response(200, ResourceSchema)
+@blp.alt_response(403, "FORBIDDEN")
 @blp.alt_response(404, "NOT_FOUND")
 @blp.alt_response(409, schema=ResourceConflictErrorSchema, description=STATE_CONFLICT)
 def reject_resource(data, resource_id: uuid.UUID):
-    """Reject a resource waiting for approval"""
+    """Reject a resource's creation or destroy waiting for approval (whoever asked may withdraw it this way); a
+    rejected destroy leaves the resource as it was"""
     return resource_service.reject(current_principal(), resource_id, data["reason"])
 
 

@@ -14,6 +14,7 @@ from service.auth.principal import Principal
 from service.errors import InvalidState
 from service.listing import apply_sort, page_of
 from service.resources import resource_service
+from service.resources.resource_model import Resource
 from service.resources.resource_states import Action
 from service.runs import run_crud
 from service.runs.run_model import DRY_RUN_KINDS, Run, RunKind, RunLogLine
@@ -46,6 +47,15 @@ def create_run(actor: Principal, resource_id: uuid.UUID, kind: RunKind, change_i
     audit_service.record(actor, "run.queue", "run", run.id, after={"resource_id": str(resource_id), "kind": kind})
     publish_after_commit(run.id, kind)
     return run
+
+
+@db.unit_of_work
+def request_destroy(actor: Principal, resource_id: uuid.UUID) -> Run | Resource:
+    """A person's destroy: the queued run, or, on a template that requires approval, the resource waiting for an
+    approver (destroy, approval_pending); once approved, the same request queues the run. Cascade destroys do not
+    come here: their operation is approved as a whole."""
+    waiting = resource_service.await_destroy_approval(actor, resource_id)
+    return waiting if waiting is not None else create_run(actor, resource_id, RunKind.DESTROY)
 
 
 def _supersede_queued_drift_check(actor: Principal, resource_id: uuid.UUID) -> None:

@@ -159,7 +159,7 @@ def test_approval_of_a_child_whose_parent_waits_leads_to_pending(network, db_ses
     template_dependencies.declare(PLATFORM, gated.id, network.id, WIRING)
     child = _app(gated, _net(network, state=State.PROVISION, status=Status.READY))
     assert child.status == "approval_pending"
-    assert resource_service.approve(ADMIN, child.id).status == "pending"
+    assert resource_service.approve(PLATFORM, child.id).status == "pending"  # not whoever asked
 
 
 def test_a_run_gets_the_wired_values_from_the_parents_current_outputs(application, network):

@@ -46,7 +46,7 @@ def test_a_group_member_acts_on_the_groups_resource(db_session):
 
 def test_approving_needs_the_platform_role_whoever_owns_the_resource(db_session):
     resource = ResourceFactory(owner="group:default/team-a", status=Status.APPROVAL_PENDING)
-    with pytest.raises(PermissionDenied, match="needs 'resources:approve'"):
+    with pytest.raises(PermissionDenied, match="only the platform team or the template's approver group"):
         resource_service.approve(member("user:default/alice", "group:default/team-a"), resource.id)
 
 

@@ -145,13 +145,25 @@ def test_a_resource_waiting_for_approval_cannot_be_provisioned(client, admin, ga
     assert client.post(f"/api/v1/resources/{gated['id']}/provision", headers=admin).status_code == 409
 
 
-def test_a_member_cannot_approve(client, gated):
+def test_a_member_cannot_approve_and_a_hidden_resource_reads_as_absent(client, gated):
     member = bearer(make_token("member"))
-    assert client.post(f"/api/v1/resources/{gated['id']}/approve", headers=member).status_code == 403
+    assert client.post(f"/api/v1/resources/{gated['id']}/approve", headers=member).status_code == 404
+    assert client.post(f"/api/v1/resources/{gated['id']}/approve", headers=bearer(make_token("viewer"))) \
+        .status_code == 403  # sees it, may not decide
 
 
-def test_an_approved_resource_is_ready(client, admin, gated):
-    assert client.post(f"/api/v1/resources/{gated['id']}/approve", headers=admin).json["status"] == "ready"
+def test_an_approved_resource_is_ready_with_the_approvers_reason(client, admin, gated):
+    approver = bearer(make_token("platform"))
+    approved = client.post(f"/api/v1/resources/{gated['id']}/approve", json={"reason": "fine"}, headers=approver).json
+    assert approved["status"] == "ready"
+    assert (approved["approval"]["approved"], approved["approval"]["reason"]) == (True, "fine")
+    assert approved["approval"]["requested_by"] == gated["created_by"]
+
+
+def test_whoever_asked_cannot_approve_it(client, admin, gated):
+    refused = client.post(f"/api/v1/resources/{gated['id']}/approve", headers=admin)
+    assert refused.status_code == 403
+    assert refused.json["message"] == "a request cannot be approved by whoever asked for it"
 
 
 def test_reject_needs_a_reason(client, admin, gated):

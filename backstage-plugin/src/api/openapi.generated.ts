@@ -1375,7 +1375,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a run that destroys the resource's infrastructure */
+        /** Destroy the resource's infrastructure: queue the run, or ask for approval first where the template says so */
         post: {
             parameters: {
                 query?: never;
@@ -1387,7 +1387,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Accepted */
+                /** @description The template requires approval: the resource waits for an approver (state destroy, status approval_pending) and no run is queued yet. Once approved (destroy, ready), destroy again to queue the run. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Resource"];
+                    };
+                };
+                /** @description The destroy run, queued. */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -1426,7 +1435,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a resource waiting for approval */
+        /**
+         * Approve a resource's creation or destroy waiting for approval (the platform team or the template's approver
+         *     group; not whoever asked), with an optional reason
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1436,7 +1448,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Approve"];
+                };
+            };
             responses: {
                 /** @description OK */
                 200: {
@@ -1447,6 +1463,7 @@ export interface paths {
                         "application/json": components["schemas"]["Resource"];
                     };
                 };
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 /** @description The state machine does not allow the action now; the body says where the resource stands. */
                 409: {
@@ -1457,6 +1474,7 @@ export interface paths {
                         "application/json": components["schemas"]["ResourceConflictError"];
                     };
                 };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1477,7 +1495,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject a resource waiting for approval */
+        /**
+         * Reject a resource's creation or destroy waiting for approval (whoever asked may withdraw it this way); a
+         *     rejected destroy leaves the resource as it was
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1502,6 +1523,7 @@ export interface paths {
                         "application/json": components["schemas"]["Resource"];
                     };
                 };
+                403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
                 /** @description The state machine does not allow the action now; the body says where the resource stands. */
                 409: {
@@ -3343,6 +3365,23 @@ export interface components {
         GoldenStateReport: {
             templates: components["schemas"]["GoldenState"][];
         };
+        Approval: {
+            /**
+             * @description What waits (or waited) for approval: creation or destroy.
+             * @enum {string}
+             */
+            action: "provision" | "destroy";
+            requested_by: string;
+            /** Format: date-time */
+            requested_at: string;
+            /** @description null until decided. */
+            approved: boolean | null;
+            decided_by: string | null;
+            /** Format: date-time */
+            decided_at: string | null;
+            /** @description The approver's reason, if given. */
+            reason: string | null;
+        };
         Upgrade: {
             /** Format: uuid */
             version_id: string;
@@ -3377,6 +3416,8 @@ export interface components {
             /** @description Why it is `pending`, if it is. */
             pending_reason: string | null;
             auto_provision: boolean;
+            /** @description The last approval asked for on a template that requires approval, and its decision. */
+            approval: components["schemas"]["Approval"] | (Record<string, never> | null);
             /** @description A newer active version of its template: move to it with a change (PATCH template_version_id). Absent from live events. */
             upgrade_available: components["schemas"]["Upgrade"] | (Record<string, never> | null);
             /** @description A parent's wired output changed since this resource was last applied: provision it again to pick it up (a plan shows the difference). */
@@ -3534,6 +3575,10 @@ export interface components {
             /** Format: date-time */
             cancel_requested_at: string | null;
             cancel_requested_by: string | null;
+        };
+        Approve: {
+            /** @description Optional. */
+            reason: string;
         };
         Reject: {
             reason: string;
