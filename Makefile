@@ -15,7 +15,7 @@ $(BIN)/infrakitchen: pyproject.toml requirements.lock
 
 PLUGIN := backstage-plugin
 
-.PHONY: install demo test test-service test-plugin lint openapi
+.PHONY: install demo test test-service test-plugin lint openapi bench
 
 install: $(BIN)/infrakitchen
 
@@ -44,3 +44,9 @@ lint: install
 
 openapi: install
 	$(BIN)/python -m service.openapi_file write
+
+# The read benchmark at 1k, 10k and 100k resources (needs PostgreSQL; prints figures, asserts nothing), then the
+# live-update latencies. README "Performance" says how to read them.
+bench: install
+	$(BIN)/python bench/api_reads.py
+	$(BIN)/python bench/live_updates.py

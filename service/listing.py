@@ -1,9 +1,24 @@
-"""Shared list mechanics: validated sort keys, page slicing and the total count."""
+"""Shared list mechanics: validated sort keys, page slicing and the total.
 
-from sqlalchemy import Select, func, select
+Totals are exact up to EXACT_TOTAL_LIMIT rows and estimated beyond (PostgreSQL's planner estimate of the same
+query, never below the limit): counting 100,000 rows costs more than the whole page, and no one pages through
+that many by number. An estimated total says so (`Total.estimated`; `"total_estimated": true` in X-Pagination).
+"""
+
+import json
+
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from service.errors import ValidationFailed
+
+EXACT_TOTAL_LIMIT = 1000
+
+
+class Total(int):
+    """How many rows a list matches; `estimated` when it is above EXACT_TOTAL_LIMIT and comes from statistics."""
+
+    estimated = False
 
 
 def apply_sort(query: Select, sort: str, columns: dict, tiebreak) -> Select:
@@ -22,14 +37,38 @@ def apply_sort(query: Select, sort: str, columns: dict, tiebreak) -> Select:
     return query.order_by(column.asc(), tiebreak.asc())
 
 
-def page_of(session: Session, query: Select, page: int, page_size: int) -> tuple[list, int]:
-    """One page of `query` and the total number of rows it matches."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def page_of(session: Session, query: Select, page: int, page_size: int, options=()) -> tuple[list, Total]:
+    """One page of `query` (loaded with the ORM `options`) and the number of rows it matches (see the module's
+    note on totals)."""
+    total = count(session, query)
     offset = (page - 1) * page_size
-    if offset >= total:
+    if offset >= total and not total.estimated:
         return [], total  # past the end (also keeps absurd page numbers away from the database's integer limits)
-    items = session.scalars(query.limit(page_size).offset(offset)).all()
+    items = session.scalars(query.options(*options).limit(page_size).offset(offset)).all()
     return list(items), total
+
+
+def count(session: Session, query: Select) -> Total:
+    """The rows `query` matches: counted up to EXACT_TOTAL_LIMIT, estimated beyond."""
+    rows = query.order_by(None).with_only_columns(literal(1), maintain_column_froms=True)
+    counted = session.scalar(select(func.count()).select_from(rows.limit(EXACT_TOTAL_LIMIT + 1).subquery()))
+    if counted <= EXACT_TOTAL_LIMIT or session.get_bind().dialect.name != "postgresql":
+        return Total(counted if counted <= EXACT_TOTAL_LIMIT else _count_all(session, rows))
+    total = Total(max(EXACT_TOTAL_LIMIT + 1, _planned_rows(session, rows)))
+    total.estimated = True
+    return total
+
+
+def _count_all(session: Session, rows: Select) -> int:
+    return session.scalar(select(func.count()).select_from(rows.subquery()))
+
+
+def _planned_rows(session: Session, rows: Select) -> int:
+    """The planner's estimate of how many rows `rows` returns (the statistics ANALYZE and autovacuum keep)."""
+    compiled = rows.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def respond_with_page(pagination_parameters, list_function, *args):

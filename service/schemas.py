@@ -29,6 +29,14 @@ class BoundedJsonParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = BoundedJsonParser()
 
+    @staticmethod
+    def _make_pagination_metadata(page, page_size, item_count):
+        """flask-smorest's X-Pagination, plus `total_estimated: true` when the total is an estimate (see listing)."""
+        metadata = flask_smorest.Blueprint._make_pagination_metadata(page, page_size, item_count)
+        if getattr(item_count, "estimated", False):
+            metadata["total_estimated"] = True
+        return metadata
+
 
 def sort_field(default: str, allowed: list[str]) -> ma.fields.String:
     choices = allowed + [f"-{a}" for a in allowed]

@@ -1,21 +1,33 @@
 import uuid
 
 from sqlalchemy import Select, func, literal, select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, joinedload, undefer
 
 from service import db
 from service.db import JsonType
 from service.errors import Conflict
 from service.resources.resource_model import Resource, ResourceParent
+from service.runs.run_model import Run
+from service.templates.template_model import Template, TemplateVersion
 
 
-def get_resource(session: Session, resource_id: uuid.UUID) -> Resource | None:
-    return session.get(Resource, resource_id)
+def get_resource(session: Session, resource_id: uuid.UUID, options=()) -> Resource | None:
+    return session.get(Resource, resource_id, options=options)
 
 
 def get_resource_for_update(session: Session, resource_id: uuid.UUID) -> Resource | None:
     # Row lock: concurrent actions on one resource are serialised (a no-op on SQLite, which locks the file).
     return session.scalar(select(Resource).where(Resource.id == resource_id).with_for_update())
+
+
+# What a list page shows of each resource's template, version and last run, joined into the page's own query
+# (only the columns shown): three round trips and most of the loading time fewer than a query per relationship.
+PAGE_LOADING = (
+    joinedload(Resource.template, innerjoin=True).load_only(Template.name, Template.requires_approval),
+    joinedload(Resource.template_version, innerjoin=True).load_only(
+        TemplateVersion.template_id, TemplateVersion.version, TemplateVersion.created_at, TemplateVersion.lifecycle),
+    joinedload(Resource.last_run).load_only(Run.kind, Run.status, Run.created_at, Run.finished_at),
+)
 
 
 def select_resources(entity_ref=None, state=None, status=None, template_id=None, name=None, owner=None,

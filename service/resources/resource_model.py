@@ -43,6 +43,7 @@ class Resource(Base):
         Index("ix_resources_template_created", "template_id", "created_at"),
         Index("ix_resources_created", "created_at"),
         Index("ix_resources_name", "name"),
+        Index("ix_resources_status_name", "status", "name", "id"),  # e.g. the failed ones, by name
         Index("ix_resources_owner_created", "owner", "created_at"),
     )
 

@@ -116,8 +116,10 @@ def get_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
 
 @db.unit_of_work
 def show_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
-    """get_resource, with `upgrade` (what the API shows as upgrade_available)."""
-    return _with_upgrades([get_resource(actor, resource_id)])[0]
+    """get_resource, with `upgrade` (what the API shows as upgrade_available), loaded as a list page is."""
+    actor.require("read")
+    resource = resource_crud.get_resource(db.session(), resource_id, resource_crud.PAGE_LOADING)
+    return _with_upgrades([access.require_visible(actor, resource, resource_id)])[0]
 
 
 @db.unit_of_work
@@ -126,7 +128,7 @@ def list_resources(actor: Principal, filters: dict, sort: str, page: int, page_s
     actor.require("read")
     query = resource_crud.select_resources(**filters, owners=access.visible_owners(actor))
     query = apply_sort(query, sort, SORTS, Resource.id)
-    resources, total = page_of(db.session(), query, page, page_size)
+    resources, total = page_of(db.session(), query, page, page_size, resource_crud.PAGE_LOADING)
     return _with_upgrades(resources), total
 
 
