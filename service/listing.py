@@ -7,7 +7,7 @@ that many by number. An estimated total says so (`Total.estimated`; `"total_esti
 
 import json
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, func, inspect, literal, select
 from sqlalchemy.orm import Session
 
 from service.errors import ValidationFailed
@@ -44,7 +44,13 @@ def page_of(session: Session, query: Select, page: int, page_size: int, options=
     offset = (page - 1) * page_size
     if offset >= total and not total.estimated:
         return [], total  # past the end (also keeps absurd page numbers away from the database's integer limits)
-    items = session.scalars(query.options(*options).limit(page_size).offset(offset)).all()
+    if not options:
+        return list(session.scalars(query.limit(page_size).offset(offset)).all()), total
+    # The page's keys first (an index walk), then its rows with what `options` joins to them: joined before the
+    # limit, the database would join every matching row and sort them all.
+    key = inspect(query.column_descriptions[0]["entity"]).primary_key[0]
+    keys = query.with_only_columns(key).limit(page_size).offset(offset).subquery()
+    items = session.scalars(query.options(*options).join(keys, key == keys.c[key.name])).unique().all()
     return list(items), total
 
 
