@@ -28,6 +28,8 @@ PAGE_LOADING = (
         TemplateVersion.template_id, TemplateVersion.version, TemplateVersion.created_at, TemplateVersion.lifecycle),
     joinedload(Resource.last_run).load_only(Run.kind, Run.status, Run.created_at, Run.finished_at),
 )
+# One resource: its few integrations and parents joined too, so it is one query.
+ONE_LOADING = (*PAGE_LOADING, joinedload(Resource.integrations), joinedload(Resource.parents))
 
 
 def select_resources(entity_ref=None, state=None, status=None, template_id=None, name=None, owner=None,

@@ -116,9 +116,9 @@ def get_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
 
 @db.unit_of_work
 def show_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
-    """get_resource, with `upgrade` (what the API shows as upgrade_available), loaded as a list page is."""
+    """get_resource, with `upgrade` (what the API shows as upgrade_available), in one query."""
     actor.require("read")
-    resource = resource_crud.get_resource(db.session(), resource_id, resource_crud.PAGE_LOADING)
+    resource = resource_crud.get_resource(db.session(), resource_id, resource_crud.ONE_LOADING)
     return _with_upgrades([access.require_visible(actor, resource, resource_id)])[0]
 
 

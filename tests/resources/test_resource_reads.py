@@ -8,7 +8,7 @@ import pytest
 from factories.resources import ResourceFactory
 from factories.runs import RunFactory
 from factories.templates import TemplateVersionFactory
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from service import db
 from service.listing import EXACT_TOTAL_LIMIT
@@ -64,3 +64,31 @@ def test_a_page_shows_template_version_and_last_run_as_a_single_read_does(client
     assert listed == single
     assert (listed["template_name"], listed["template_version"], listed["last_run"]["id"]) == (
         "many", version.version, str(run.id))
+
+
+def _statements(client, admin, path: str) -> list[str]:
+    seen = []
+    engine = db.session().get_bind().engine
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement.split()[0])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path, headers=admin).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return [s for s in seen if s not in ("SAVEPOINT", "RELEASE")]
+
+
+def test_reads_take_a_fixed_number_of_statements_whatever_the_page_holds(client, admin, version):
+    for _ in range(30):
+        resource = ResourceFactory(version=version, entity_ref="component:default/busy")
+        resource.last_run_id = RunFactory(resource=resource).id
+    db.session.commit()
+    client.get("/api/v1/resources/", headers=admin)  # the token's first use is recorded (an UPDATE) once
+    # the caller's token; the page's total, its keys and rows joined to template, version and last run, then
+    # integrations and parents; the newest active versions
+    assert len(_statements(client, admin, "/api/v1/resources/?entity_ref=component:default/busy")) == 6
+    # the caller's token; the resource with all it shows; the newest active versions
+    assert len(_statements(client, admin, f"/api/v1/resources/{resource.id}")) == 3
