@@ -7,6 +7,8 @@ from celery import Celery
 from service.config import Settings
 from service.messaging import PRUNE_EVENTS, SCHEDULE_DRIFT_CHECKS, SWEEP
 
+DRIFT_TICK_SECONDS = 60  # at most: a tick queues a bounded batch of drift checks
+
 
 class InfraCelery(Celery):
     settings: Settings
@@ -42,10 +44,9 @@ def make_celery(settings: Settings) -> InfraCelery:
         },
     )
     if settings.drift_check_interval_seconds:
-        app.conf.beat_schedule["drift"] = {
-            "task": SCHEDULE_DRIFT_CHECKS, "schedule": float(settings.drift_check_interval_seconds),
-            "options": {"expires": float(settings.drift_check_interval_seconds)},
-        }
+        tick = float(min(settings.drift_check_interval_seconds, DRIFT_TICK_SECONDS))
+        app.conf.beat_schedule["drift"] = {"task": SCHEDULE_DRIFT_CHECKS, "schedule": tick,
+                                           "options": {"expires": tick}}
     if settings.broker_url.startswith("filesystem"):
         queue_dir = settings.data_dir / "broker"
         (queue_dir / "processed").mkdir(parents=True, exist_ok=True)

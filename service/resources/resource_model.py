@@ -1,9 +1,9 @@
 """Resources: an instance of a template version with variable values, and its place in the state machine."""
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, String, false, literal_column
+from sqlalchemy import ForeignKey, Index, String, false, literal_column, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from service.crypto import SealedJson
@@ -15,6 +15,8 @@ from service.resources.resource_states import Action, State, Status
 # Imported, not only named: a mapper can be configured only once every model its relationships name is loaded.
 from service.runs.run_model import Run
 from service.templates.template_model import Template, TemplateVersion
+
+NEVER_CHECKED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class ResourceParent(Base):
@@ -44,6 +46,8 @@ class Resource(Base):
         Index("ix_resources_created", "created_at"),
         Index("ix_resources_name", "name"),
         Index("ix_resources_status_name", "status", "name", "id"),  # e.g. the failed ones, by name
+        # The drift scheduler's batch: the healthy provisioned resources checked longest ago, oldest first.
+        Index("ix_resources_drift_due", "state", "status", "drift_checked_at"),
         Index("ix_resources_owner_created", "owner", "created_at"),
     )
 
@@ -69,6 +73,9 @@ class Resource(Base):
     pending_reason: Mapped[str | None] = mapped_column(String(500))
     # When a parent's re-apply changed an output wired into this (provisioned) resource; cleared by its next apply.
     parent_outputs_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When its last drift check was queued (never: the epoch, so the oldest come first in one index range).
+    drift_checked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=NEVER_CHECKED,
+                                                       server_default=text("'1970-01-01 00:00:00+00'"))
     # Queue the first provision by itself as soon as the last parent is provisioned.
     auto_provision: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The last approval asked for (creation or destroy): {action, requested_by, requested_at, restore: [state,

@@ -326,6 +326,8 @@ def start_run(actor: Principal, resource_id: uuid.UUID, action: Action, run_id: 
         _refuse_with_children(actor, resource, lambda child: child.state != State.DESTROYED, "destroy")
     before = resource.state, resource.status
     _move(actor, resource, action)
+    if action == Action.DRIFT_CHECK:
+        resource.drift_checked_at = db.utcnow()
     resource.last_run_id = run_id
     db.session.expire(resource, ["last_run"])  # view-only, loaded with the old id: reloaded when next read
     return before

@@ -7,8 +7,8 @@ from service import db
 from service.errors import Conflict
 from service.resources.resource_model import Resource
 from service.runs import run_states
-from service.runs.run_model import Run, RunKind, RunLogLine
-from service.runs.run_states import ACTIVE_RUN_STATUSES, RunAction, RunStatus
+from service.runs.run_model import Run, RunLogLine
+from service.runs.run_states import RunAction, RunStatus
 
 
 def get_run(session: Session, run_id: uuid.UUID) -> Run | None:
@@ -53,32 +53,33 @@ def queued_runs_of_kind(session: Session, resource_id: uuid.UUID, kind: str) -> 
     ))
 
 
-def resources_due_for_drift_check(session: Session, checked_before) -> list[uuid.UUID]:
-    """Healthy provisioned resources with no active run and no drift check since `checked_before`."""
-    recent = select(Run.id).where(
-        Run.resource_id == Resource.id,
-        or_(Run.status.in_(ACTIVE_RUN_STATUSES),
-            and_(Run.kind == RunKind.DRIFT_CHECK, Run.created_at >= checked_before)),
-    )
+def resources_due_for_drift_check(session: Session, checked_before, limit: int) -> list[uuid.UUID]:
+    """Up to `limit` healthy provisioned resources whose last drift check was queued before `checked_before`, the
+    longest unchecked first: one index range, however many resources there are."""
     return list(session.scalars(
-        select(Resource.id).where(Resource.state == "provisioned", Resource.status == "done", ~recent.exists())
+        select(Resource.id).where(Resource.state == "provisioned", Resource.status == "done",
+                                  Resource.drift_checked_at < checked_before)
+        .order_by(Resource.drift_checked_at).limit(limit)
     ))
 
 
-def stale_running_run_ids(session: Session, heartbeat_before) -> list[uuid.UUID]:
+def stale_running_run_ids(session: Session, heartbeat_before, limit: int) -> list[uuid.UUID]:
+    """Up to `limit` running runs whose worker has not beaten since `heartbeat_before`, oldest first."""
     return list(session.scalars(
         select(Run.id).where(Run.status == RunStatus.RUNNING,
                              func.coalesce(Run.heartbeat_at, Run.started_at) < heartbeat_before)
+        .order_by(Run.created_at).limit(limit)
     ))
 
 
-def unpublished_runs(session: Session, created_before, published_before) -> list[tuple[uuid.UUID, str]]:
-    """(id, kind) of queued runs whose message never reached the broker, or reached it long ago untaken."""
+def unpublished_runs(session: Session, created_before, published_before, limit: int) -> list[tuple[uuid.UUID, str]]:
+    """(id, kind) of up to `limit` queued runs whose message never reached the broker, or reached it long ago
+    untaken, oldest first."""
     return list(session.execute(
         select(Run.id, Run.kind).where(
             Run.status == RunStatus.QUEUED,
             or_(and_(Run.published_at.is_(None), Run.created_at < created_before), Run.published_at < published_before),
-        )
+        ).order_by(Run.created_at).limit(limit)
     ))
 
 

@@ -21,6 +21,10 @@ from service.states import state_service
 
 # A run still unpublished after this long had its publish fail (publishing happens right after commit).
 UNPUBLISHED_GRACE_SECONDS = 5
+# Each tick's work is bounded whatever the table sizes (the next tick takes the rest); drift checks are spread
+# over ticks of at most DRIFT_TICK_SECONDS (celery_app), the longest unchecked first.
+SWEEP_BATCH = 500
+DRIFT_BATCH = 1000
 
 
 @db.unit_of_work
@@ -48,10 +52,11 @@ def sweep(settings: Settings) -> dict:
     """Fail running runs whose worker stopped heartbeating; publish again queued runs nobody took."""
     now = db.utcnow()
     with db.session.session_factory() as session:
-        lost = run_crud.stale_running_run_ids(session, now - timedelta(seconds=settings.worker_lost_seconds))
+        lost = run_crud.stale_running_run_ids(session, now - timedelta(seconds=settings.worker_lost_seconds),
+                                              SWEEP_BATCH)
         waiting = run_crud.unpublished_runs(
             session, now - timedelta(seconds=UNPUBLISHED_GRACE_SECONDS),
-            now - timedelta(seconds=settings.requeue_after_seconds),
+            now - timedelta(seconds=settings.requeue_after_seconds), SWEEP_BATCH,
         )
     failed = sum(
         _fail_lost_run(run_id, f"worker lost: no heartbeat for {settings.worker_lost_seconds} s") for run_id in lost
@@ -64,10 +69,10 @@ def sweep(settings: Settings) -> dict:
 
 
 def schedule_drift_checks(settings: Settings) -> int:
-    """Queue a drift check for each healthy provisioned resource not checked within the interval."""
+    """Queue a drift check for up to DRIFT_BATCH healthy provisioned resources not checked within the interval."""
     cutoff = db.utcnow() - timedelta(seconds=settings.drift_check_interval_seconds)
     with db.session.session_factory() as session:
-        due = run_crud.resources_due_for_drift_check(session, cutoff)
+        due = run_crud.resources_due_for_drift_check(session, cutoff, DRIFT_BATCH)
     queued = 0
     for resource_id in due:
         try:

@@ -1,6 +1,8 @@
 """The rules of runs on the API side and the sweeper's, called directly: queueing moves the resource in the same
 transaction, a person's run supersedes a waiting drift check, cancel restores, lost workers are noticed."""
 
+from datetime import timedelta
+
 import pytest
 from factories.auth import ADMIN, MEMBER, VIEWER
 from factories.resources import ResourceFactory
@@ -104,3 +106,22 @@ def test_the_sweeper_leaves_a_queued_run_alone(db_session):
     run = RunFactory(status=RunStatus.QUEUED)
     assert run_sweeper._fail_lost_run(run.id, "worker lost: test") is False
     assert run_crud.get_run(db.session(), run.id).status == "queued"
+
+
+def test_drift_checks_are_due_in_bounded_batches_the_longest_unchecked_first(db_session):
+    now = db.utcnow()
+    healthy = {"state": State.PROVISIONED, "status": Status.DONE}
+    never = ResourceFactory(**healthy)
+    last_week = ResourceFactory(**healthy, drift_checked_at=now - timedelta(days=7))
+    yesterday = ResourceFactory(**healthy, drift_checked_at=now - timedelta(days=1))
+    ResourceFactory(**healthy, drift_checked_at=now)  # checked just now: not due
+    ResourceFactory(state=State.PROVISIONED, status=Status.ERROR)  # not healthy: not checked
+    due = run_crud.resources_due_for_drift_check(db.session(), now - timedelta(hours=1), limit=2)
+    assert due == [never.id, last_week.id]
+    assert run_crud.resources_due_for_drift_check(db.session(), now - timedelta(hours=1), limit=10)[2] == yesterday.id
+
+
+def test_queueing_a_drift_check_marks_the_resource_checked(db_session):
+    resource = ResourceFactory(state=State.PROVISIONED, status=Status.DONE)
+    run_service.create_run(SYSTEM, resource.id, RunKind.DRIFT_CHECK)
+    assert _resource(resource.id).drift_checked_at > db.utcnow() - timedelta(minutes=1)
