@@ -116,8 +116,11 @@ def get_change(actor: Principal, change_id: uuid.UUID) -> ResourceChange:
 
 @db.unit_of_work
 def list_changes(actor: Principal, resource_id: uuid.UUID, filters: dict, sort: str, page: int, page_size: int):
-    """(changes, total) of one resource; raises ResourceNotFound for a hidden or unknown one."""
-    resource_service.get_resource(actor, resource_id)
+    """(changes, total) of one resource; raises ResourceNotFound for an unknown one, or one hidden from a caller
+    who does not approve for its template (approvers see the changes they decide, as in `_visible`)."""
+    resource = resource_service.get_resource(SYSTEM, resource_id)
+    if access.resource_hidden_from(actor, resource_id) and not template_service.may_approve(actor, resource.template):
+        resource_service.get_resource(actor, resource_id)  # raises ResourceNotFound, as for an unknown id
     query = apply_sort(change_crud.select_changes(resource_id, **filters), sort, SORTS, ResourceChange.id)
     return page_of(db.session(), query, page, page_size)
 
@@ -145,15 +148,19 @@ def plan(actor: Principal, change_id: uuid.UUID) -> Run:
 
 @db.unit_of_work
 def decide(actor: Principal, change_id: uuid.UUID, approved: bool, reason: str | None) -> ResourceChange:
-    """Approve or reject an open change (the platform team or the template's approver group; never one's own). A
-    rejected change never runs."""
+    """Approve or reject an open change that needs approval (the platform team or the template's approver group;
+    never one's own, though whoever asked may withdraw it by rejecting it). A rejected change never runs."""
     change = _locked(actor, change_id, "read")
-    if not template_service.may_approve(actor, _template_of(change)):
+    own = change.requested_by == actor.subject
+    if not (template_service.may_approve(actor, _template_of(change)) or (own and not approved)):
         raise PermissionDenied("only the platform team or the template's approver group may decide on a change")
-    if change.requested_by == actor.subject:
-        raise PermissionDenied("a change cannot be approved or rejected by whoever asked for it")
+    if own and approved:
+        raise PermissionDenied("a change cannot be approved by whoever asked for it")
+    verb = "approve" if approved else "reject"
     if change.status != ChangeStatus.OPEN:
-        raise ChangeNotPending(change, "approve" if approved else "reject")
+        raise ChangeNotPending(change, verb)
+    if approved and not change.requires_approval:
+        raise ChangeNotPending(change, verb, "its template does not require approval: apply it")
     change.status = ChangeStatus.APPROVED if approved else ChangeStatus.REJECTED
     change.decided_by, change.decided_at, change.reason = actor.subject, db.utcnow(), reason
     audit_service.record(actor, f"change.{'approve' if approved else 'reject'}", "change", change.id,

@@ -186,8 +186,22 @@ def test_the_templates_approver_group_may_decide_and_others_may_not(db_session):
                                            {"name": "mars"})
     with pytest.raises(PermissionDenied, match="approver group"):
         change_service.decide(member("user:default/bob", "group:default/shop"), change.id, True, None)
-    decided = change_service.decide(member("user:default/dee", "group:default/dba"), change.id, True, "ok")
+    dee = member("user:default/dee", "group:default/dba")
+    changes, _ = change_service.list_changes(dee, resource.id, {}, "-created_at", 1, 10)  # cannot see the resource
+    assert [c.id for c in changes] == [change.id]
+    decided = change_service.decide(dee, change.id, True, "ok")
     assert (decided.status, decided.decided_by) == ("approved", "user:default/dee")
+    with pytest.raises(ResourceNotFound):  # neither owner nor approver: as if absent
+        change_service.list_changes(member("user:default/eve", "group:default/x"), resource.id, {}, "-created_at",
+                                    1, 10)
+
+
+def test_whoever_asked_may_withdraw_a_change_and_one_needing_no_approval_cannot_be_approved(version):
+    resource = _provisioned(version)
+    change = change_service.request_change(ADMIN, resource.id, {"name": "mars"})
+    with pytest.raises(InvalidState, match="does not require approval"):
+        change_service.decide(PLATFORM, change.id, True, None)
+    assert change_service.decide(ADMIN, change.id, False, "asked by mistake").status == "rejected"
 
 
 def test_a_new_owner_who_has_a_resource_of_that_name_is_409_and_nothing_moves(version, settings):
