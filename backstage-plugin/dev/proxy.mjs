@@ -13,7 +13,7 @@ export function startProxy({ port, target, token, appOrigin, log = () => {} }) {
     'Access-Control-Allow-Origin': String(appOrigin),
     'Access-Control-Allow-Credentials': 'true',
     'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-    'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+    'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
     'Access-Control-Expose-Headers': 'X-Pagination',
   });
   const server = http.createServer((req, res) => {
@@ -32,7 +32,9 @@ export function startProxy({ port, target, token, appOrigin, log = () => {} }) {
     const headers = { ...req.headers, host: url.host, authorization: `Bearer ${token}` };
     delete headers.origin;
     delete headers.referer;
-    const upstream = http.request(url, { method: req.method, headers }, up => {
+    // A connection of its own per request (agent: false): Node keeps idle sockets for 5 s, gunicorn closes
+    // them after 2 s, and a request sent on one it just closed fails with "socket hang up".
+    const upstream = http.request(url, { method: req.method, headers, agent: false }, up => {
       log(`${req.method} ${url.pathname}${url.search} -> ${up.statusCode}`);
       res.writeHead(up.statusCode ?? 502, { ...up.headers, ...cors });
       up.pipe(res);

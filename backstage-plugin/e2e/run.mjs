@@ -7,9 +7,11 @@
 //   2. dev/proxy.mjs on a free port, standing in for Backstage's proxy (adds that token as Bearer),
 //   3. the dev app (`backstage-cli package start`) on a free port,
 // then drives Chromium: entity page -> create a resource from hello-world -> Provision -> watch it become
-// provisioned live -> read its outputs; then resources that build on each other: a demo-network, and a
-// demo-app on it (pending, auto-provision) -> provision the network -> both provisioned live -> cascade
-// destroy the network (the app first). Screenshots land in e2e/artifacts/. Everything started is stopped.
+// provisioned live -> read its outputs; the demo resource changed through a change request: Edit -> open
+// change -> Plan -> Apply -> the new value on the resource; then resources that build on each other: a
+// demo-network, and a demo-app on it (pending, auto-provision) -> provision the network -> both provisioned
+// live -> cascade destroy the network (the app first). Screenshots land in e2e/artifacts/. Everything started
+// is stopped.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -213,13 +215,116 @@ async function drive(appUrl) {
     await page.getByTestId(`resource-row-${name}`).waitFor({ state: 'detached' });
     await page.getByRole('tab', { name: 'Templates' }).click();
     await page.getByRole('button', { name: 'Create from hello-world' }).waitFor();
+    // Each version with its lifecycle: the demo's only one is active.
+    const helloVersions = page.getByTestId('template-row-hello-world').getByTestId('lifecycle-1.0.0');
+    await helloVersions.getByText('1.0.0 · active').waitFor();
     await page.screenshot({ path: path.join(artifacts, 'templates.png'), fullPage: true });
+    await changesTheDemoResource(page, appUrl);
     await buildsOnEachOther(page, appUrl);
     log('passed');
   } catch (error) {
     await page.screenshot({ path: path.join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The demo resource (provisioned when the demo started) edited through a change request: Edit (its secret
+ * left "unchanged") -> the change is open, the resource keeps its value -> Plan -> the plan summary -> (no
+ * approval: hello-world does not require it) -> Apply -> the resource has the new value and its outputs show
+ * it after the run; its secret was kept.
+ */
+async function changesTheDemoResource(page, appUrl) {
+  await page.goto(`${appUrl}/infrakitchen-entity`);
+  await page.getByText('InfraKitchen resources of component:default/demo').waitFor();
+  const demoRow = page.locator('[data-testid^="resource-row-demo-"]').first();
+  await demoRow.waitFor();
+  const demoName = (await demoRow.getAttribute('data-testid')).slice('resource-row-'.length);
+  const [resource] = await serviceApi(`/resources/?name=${demoName}`);
+  if (resource?.name !== demoName) throw new Error(`the service does not list ${demoName}`);
+  await waitFor(`${demoName} to be provisioned`, async () => {
+    const r = await serviceApi(`/resources/${resource.id}`);
+    return r.state === 'provisioned' && r.status === 'done';
+  }, 180_000);
+
+  log(`edit ${demoName}: a new name, its secret left unchanged`);
+  await demoRow.getByRole('button', { name: demoName }).click();
+  const drawer = page.getByRole('region', { name: 'resource details' });
+  await page.getByRole('heading', { name: demoName }).waitFor();
+  await drawer.getByTestId('variables-name').getByText('world').waitFor();
+  await drawer.getByRole('region', { name: 'Actions' }).getByRole('button', { name: 'Edit' }).click();
+  const dialog = page.getByRole('dialog', { name: `Edit ${demoName}` });
+  const nameField = dialog.locator('#ik-var-name');
+  await nameField.waitFor();
+  if ((await nameField.inputValue()) !== 'world') throw new Error('the edit form is not pre-filled');
+  const secret = dialog.locator('#ik-var-api_key');
+  const placeholder = await secret.getAttribute('placeholder');
+  if ((await secret.inputValue()) !== '' || placeholder !== 'unchanged (sensitive)') {
+    throw new Error('the sensitive variable is not shown as unchanged');
+  }
+  await nameField.fill('e2e-edit');
+  await page.screenshot({ path: path.join(artifacts, 'edit-dialog.png'), fullPage: true });
+  await dialog.getByRole('button', { name: 'Submit' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  log('the change is open; the resource keeps its value until it is applied');
+  await drawer.getByTestId('change-requested').waitFor();
+  const section = drawer.getByRole('region', { name: 'Change', exact: true });
+  await section.getByTestId('change-status').getByText('open').waitFor();
+  const line = section.getByTestId('change-diff-name');
+  await line.getByText('world').waitFor();
+  await line.getByText('e2e-edit').waitFor();
+  if (await section.getByTestId('change-diff-api_key').count()) {
+    throw new Error('the untouched secret is in the diff');
+  }
+  await drawer.getByTestId('variables-name').getByText('world').waitFor();
+  const [change] = await serviceApi(`/resources/${resource.id}/changes`);
+  log(`change ${change.id}: ${change.status}, ${JSON.stringify(change.diff)}`);
+  if (change.status !== 'open' || change.diff.some(d => d.name === 'variables.api_key')) {
+    throw new Error(`unexpected change: ${JSON.stringify(change)}`);
+  }
+
+  log('plan it: the summary shows once the plan run ends');
+  await section.getByRole('button', { name: 'Plan' }).click();
+  const counts = section.getByTestId('plan-counts');
+  await counts.waitFor({ timeout: 180_000 });
+  const planned = (await counts.textContent()) ?? '';
+  log(`plan: ${planned}`);
+  if (!/Plan: \d+ to add, [1-9]\d* to change, \d+ to destroy\./.test(planned)) {
+    throw new Error('the plan does not change the greeters');
+  }
+  await section.getByText(/terraform_data\.greeter\[0\]/).waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'change-planned.png'), fullPage: true });
+
+  // The e2e has a single identity (the demo's admin, through the proxy), and nobody decides on their own
+  // change: hello-world requires no approval, so there is nothing to approve.
+  if (change.requires_approval) {
+    throw new Error('hello-world requires approval now: the e2e has no second identity to approve with');
+  }
+  log('hello-world requires no approval: no Approve/Reject, Apply is enabled');
+  if (await section.getByRole('button', { name: 'Approve' }).count()) {
+    throw new Error('Approve offered on a change that needs no approval');
+  }
+
+  log('apply it: the resource takes the new value after the run');
+  const apply = section.getByRole('button', { name: 'Apply' });
+  if (!(await apply.isEnabled())) throw new Error('Apply is disabled on a change needing no approval');
+  await apply.click();
+  await section.waitFor({ state: 'detached', timeout: 180_000 });
+  await drawer.getByTestId('variables-name').getByText('e2e-edit').waitFor();
+  await drawer.getByTestId('outputs-messages').getByText('hello, e2e-edit #0').waitFor({ timeout: 60_000 });
+  const past = drawer.getByRole('region', { name: 'Past changes' });
+  await past.getByTestId('status-applied').first().waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'change-applied.png'), fullPage: true });
+  const after = await serviceApi(`/resources/${resource.id}`);
+  const applied = await serviceApi(`/changes/${change.id}`);
+  log(`after: ${after.state}/${after.status} ${JSON.stringify(after.variables)}, change ${applied.status}`);
+  if (after.variables.name !== 'e2e-edit' || after.variables.api_key !== '(sensitive)') {
+    throw new Error(`the applied change did not become the resource's values: ${JSON.stringify(after.variables)}`);
+  }
+  if (applied.status !== 'applied') throw new Error(`the change is ${applied.status}, not applied`);
+  await page.getByRole('button', { name: 'Close' }).click();
+  await demoRow.getByTestId('status-done').waitFor();
 }
 
 /**

@@ -1,4 +1,6 @@
 import type {
+  ChangeDecision,
+  ChangeRunCommand,
   InfraKitchenApi,
   InfraKitchenLiveApi,
   ListResourcesOptions,
@@ -9,7 +11,10 @@ import { InfraKitchenError } from '../api/InfraKitchenError';
 import type {
   AuditEntry,
   CascadePlan,
+  ChangeRequest,
+  ChangeStatus,
   DependencyDirection,
+  DiffEntry,
   EventsPage,
   LiveEvent,
   LiveTopic,
@@ -20,6 +25,7 @@ import type {
   Resource,
   ResourceAction,
   ResourceActions,
+  ResourceChange,
   ResourceCreateRequest,
   ResourceTree,
   Run,
@@ -37,6 +43,9 @@ import {
   fixtureTemplates,
   fixtureVersions,
 } from './index';
+
+/** How the service shows a sensitive value. */
+const MASK = '(sensitive)';
 
 interface Subscriber {
   topic: LiveTopic;
@@ -92,8 +101,16 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
   audit: AuditEntry[] = [...fixtureAudit];
   /** Cascade destroys started (`cascadeDestroy`), moved only by `operationCommand`. */
   operations: Operation[] = [];
+  /** Change requests, newest first; plan and apply end at once (a plan with one change, an apply adopted). */
+  changes: ResourceChange[] = [];
+  /** The values each change gives its resource once applied (the service keeps them; the API shows the diff). */
+  private proposals = new Map<string, { variables: Record<string, unknown>; versionId: string; owner: string }>();
+  /** Who the fake takes the caller for (`getMe`, and who asks for and decides on changes). */
+  me: Me = { subject: 'user:default/alice', kind: 'backstage_user', role: 'member', ownership: [] };
   logs: Record<string, string[]> = {};
   created: ResourceCreateRequest[] = [];
+  /** The bodies `requestChange` was called with (what `PATCH /resources/{id}` would have been sent). */
+  changeRequests: Array<{ resourceId: string; request: ChangeRequest }> = [];
   commands: Array<{ resourceId: string; command: string; reason?: string }> = [];
   /** The filters `listTemplates` / `listTemplateVersions` were called with. */
   templateQueries: Array<{ templateId?: string; deprecated?: boolean }> = [];
@@ -326,6 +343,229 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
     this.operations = this.operations.map(op => (op.id === moved.id ? moved : op));
     return moved;
   }
+  private emitChange(type: 'change.created' | 'change.updated', change: ResourceChange) {
+    const resource = this.find(change.resource_id);
+    this.emit({
+      type,
+      resource_id: resource.id,
+      entity_ref: resource.entity_ref,
+      run_id: null,
+      data: change as unknown as Record<string, unknown>,
+    });
+  }
+  private changeOf(changeId: string): ResourceChange {
+    const change = this.changes.find(c => c.id === changeId);
+    if (!change) throw new InfraKitchenError({ statusCode: 404, message: 'change not found' });
+    return change;
+  }
+  private moveChange(changeId: string, fields: Partial<ResourceChange>): ResourceChange {
+    const moved = { ...this.changeOf(changeId), ...fields, updated_at: new Date().toISOString() };
+    this.changes = this.changes.map(c => (c.id === changeId ? moved : c));
+    this.emitChange('change.updated', moved);
+    return moved;
+  }
+  /** Like the service when a change is applied: its values become the resource's (a `resource.updated`). */
+  private adopt(changeId: string) {
+    const proposal = this.proposals.get(changeId)!;
+    const resource = this.find(this.changeOf(changeId).resource_id);
+    const version = this.versions.find(v => v.id === proposal.versionId);
+    const adopted: Resource = {
+      ...resource,
+      variables: proposal.variables,
+      template_version_id: proposal.versionId,
+      template_version: version?.version ?? resource.template_version,
+      upgrade_available: null,
+      owner: proposal.owner,
+      updated_at: new Date().toISOString(),
+    };
+    this.resources = this.resources.map(r => (r.id === adopted.id ? adopted : r));
+    const { upgrade_available: _notInEvents, ...shown } = adopted;
+    this.emit({
+      type: 'resource.updated',
+      resource_id: adopted.id,
+      entity_ref: adopted.entity_ref,
+      run_id: null,
+      data: shown,
+    });
+  }
+  /**
+   * Like the service's `PATCH /resources/{id}`: the values laid over the resource's, a masked diff (`dropped`
+   * only when true), 422 per field (a version not offered, a frozen value, nothing to change), an open change
+   * superseding the one before, and a resource never applied edited at once (the change is `applied`).
+   */
+  async requestChange(o: { resourceId: string; request: ChangeRequest }): Promise<ResourceChange> {
+    this.check('requestChange');
+    this.changeRequests.push(o);
+    const resource = this.find(o.resourceId);
+    if (resource.state === 'destroy' || resource.state === 'destroyed') {
+      throw new InfraKitchenError({ statusCode: 409, message: `cannot change ${resource.name}` });
+    }
+    const invalid = (message: string, errors: Record<string, unknown>) =>
+      new InfraKitchenError({ statusCode: 422, message, serviceMessage: message, errors });
+    const own = this.versions.find(v => v.id === resource.template_version_id);
+    let version = own;
+    const versionId = o.request.template_version_id ?? resource.template_version_id;
+    if (versionId !== resource.template_version_id) {
+      version = this.versions.find(v => v.id === versionId && v.template_id === resource.template_id);
+      const platform = this.me.role === 'admin' || this.me.role === 'platform';
+      if (!version || !(version.lifecycle === 'active' || (version.lifecycle === 'preview' && platform))) {
+        throw invalid('version not usable', { template_version_id: [`not usable: ${version?.lifecycle}`] });
+      }
+    }
+    const given = o.request.variables ?? {};
+    const current = (resource.variables ?? {}) as Record<string, unknown>;
+    const frozen = Object.entries(own?.variable_rules ?? {})
+      .filter(([name, rule]) => (rule as { frozen?: boolean }).frozen && name in given)
+      .filter(([name]) => given[name] !== current[name]);
+    if (frozen.length) {
+      throw invalid('frozen variables cannot be changed', {
+        variables: Object.fromEntries(frozen.map(([name]) => [name, ['frozen: set when the resource was created']])),
+      });
+    }
+    const declared = new Set((version?.variables ?? []).map(v => v.name));
+    const secret = new Set(
+      [...Object.keys(current), ...Object.keys(given)].filter(
+        name =>
+          current[name] === MASK || Boolean(version?.variables.find(v => v.name === name)?.sensitive),
+      ),
+    );
+    const merged = Object.fromEntries(
+      Object.entries({ ...current, ...given }).filter(([k, v]) => v !== null && declared.has(k)),
+    );
+    const shown = (name: string, value: unknown) => {
+      if (value === undefined || value === null) return null;
+      return secret.has(name) ? MASK : value;
+    };
+    const diff: DiffEntry[] = [];
+    if (version && version.id !== resource.template_version_id) {
+      diff.push({ name: 'template_version', old: resource.template_version, new: version.version });
+    }
+    const owner = o.request.owner ?? resource.owner;
+    if (owner !== resource.owner) diff.push({ name: 'owner', old: resource.owner, new: owner });
+    for (const name of [...new Set([...Object.keys(current), ...Object.keys(merged)])].sort()) {
+      const typed = name in given && given[name] !== null && secret.has(name);
+      if (current[name] === merged[name] && !typed) continue;
+      diff.push({
+        name: `variables.${name}`,
+        old: shown(name, current[name]),
+        new: shown(name, merged[name]),
+        ...(declared.has(name) ? {} : { dropped: true as const }),
+      });
+    }
+    if (!diff.length) {
+      throw invalid("nothing to change: these are the resource's values already", {
+        variables: ["no value differs from the resource's"],
+      });
+    }
+    const now = new Date().toISOString();
+    const inPlace =
+      resource.state === 'provision' &&
+      ['ready', 'pending', 'approval_pending', 'rejected'].includes(resource.status);
+    const template = this.templates.find(t => t.id === resource.template_id);
+    const change: ResourceChange = {
+      id: `change-${this.changes.length + 1}`,
+      resource_id: resource.id,
+      status: inPlace ? 'applied' : 'open',
+      requires_approval: !inPlace && Boolean(template?.requires_approval),
+      requested_by: this.me.subject,
+      created_at: now,
+      updated_at: now,
+      template_version_id: versionId,
+      owner,
+      diff,
+      decided_by: null,
+      decided_at: null,
+      reason: null,
+      plan_run_id: null,
+      plan_summary: null,
+      apply_run_id: null,
+      error: null,
+    };
+    for (const pending of this.changes.filter(
+      c => c.resource_id === resource.id && (c.status === 'open' || c.status === 'approved'),
+    )) {
+      this.moveChange(pending.id, { status: 'superseded' });
+    }
+    this.changes = [change, ...this.changes];
+    // The resource shows its sensitive values masked, whatever was typed.
+    const variables = Object.fromEntries(
+      Object.entries(merged).map(([name, value]) => [name, secret.has(name) ? MASK : value]),
+    );
+    this.proposals.set(change.id, { variables, versionId, owner });
+    this.emitChange('change.created', change);
+    if (inPlace) this.adopt(change.id);
+    return change;
+  }
+  async listChanges(o: { resourceId: string; status?: ChangeStatus }): Promise<Page<ResourceChange>> {
+    this.check('listChanges');
+    return {
+      items: this.changes.filter(
+        c => c.resource_id === o.resourceId && (!o.status || c.status === o.status),
+      ),
+    };
+  }
+  async getChange(o: { changeId: string }): Promise<ResourceChange> {
+    this.check('getChange');
+    return this.changeOf(o.changeId);
+  }
+  /** Plan and apply runs end at once: a plan with one change, an apply whose values the resource takes. */
+  async runChange(o: { changeId: string; command: ChangeRunCommand }): Promise<Run> {
+    this.check('runChange');
+    const change = this.changeOf(o.changeId);
+    if (change.status !== 'open' && change.status !== 'approved') {
+      throw new InfraKitchenError({ statusCode: 409, message: `it is ${change.status}` });
+    }
+    if (o.command === 'apply' && change.requires_approval && change.status !== 'approved') {
+      const message = `cannot apply change ${change.id}: it waits for approval`;
+      throw new InfraKitchenError({ statusCode: 409, message, serviceMessage: message });
+    }
+    const run: Run = {
+      ...this.runs[0],
+      id: `run-${o.command}-${this.runs.length + 1}`,
+      resource_id: change.resource_id,
+      kind: o.command === 'plan' ? 'plan' : 'provision',
+      status: 'succeeded',
+    };
+    this.runs = [run, ...this.runs];
+    if (o.command === 'plan') {
+      const resources = [{ address: 'terraform_data.greeter[0]', actions: ['update'] }];
+      this.moveChange(change.id, {
+        plan_run_id: run.id,
+        plan_summary: { add: 0, change: 1, destroy: 0, has_changes: true, resources },
+      });
+    } else {
+      this.adopt(change.id);
+      this.moveChange(change.id, { apply_run_id: run.id, status: 'applied' });
+    }
+    return run;
+  }
+  /** Like the service: the platform team or the template's approver group, never whoever asked; open only. */
+  async decideChange(o: {
+    changeId: string;
+    decision: ChangeDecision;
+    reason?: string;
+  }): Promise<ResourceChange> {
+    this.check('decideChange');
+    const change = this.changeOf(o.changeId);
+    const refuse = (statusCode: number, message: string) =>
+      new InfraKitchenError({ statusCode, message, serviceMessage: message });
+    const template = this.templates.find(t => t.id === this.find(change.resource_id).template_id);
+    const platform = this.me.role === 'admin' || this.me.role === 'platform';
+    const group = template?.approver_group;
+    if (!platform && !(group && this.me.ownership.includes(group))) {
+      throw refuse(403, "only the platform team or the template's approver group may decide on a change");
+    }
+    if (change.requested_by === this.me.subject) {
+      throw refuse(403, 'a change cannot be approved or rejected by whoever asked for it');
+    }
+    if (change.status !== 'open') throw refuse(409, `cannot ${o.decision} change ${change.id}: it is ${change.status}`);
+    return this.moveChange(o.changeId, {
+      status: o.decision === 'approve' ? 'approved' : 'rejected',
+      decided_by: this.me.subject,
+      decided_at: new Date().toISOString(),
+      reason: o.reason ?? null,
+    });
+  }
   async listResourceRuns(o: { resourceId: string; pageSize?: number }): Promise<Page<Run>> {
     this.check('listResourceRuns');
     const items = this.runs.filter(r => r.resource_id === o.resourceId).slice(0, o.pageSize ?? 20);
@@ -357,6 +597,12 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
       items: this.templates.filter(t => o.deprecated === undefined || t.deprecated === o.deprecated),
     };
   }
+  async getTemplate(o: { templateId: string }): Promise<Template> {
+    this.check('getTemplate');
+    const template = this.templates.find(t => t.id === o.templateId);
+    if (!template) throw new InfraKitchenError({ statusCode: 404, message: 'template not found' });
+    return template;
+  }
   async listTemplateVersions(o: {
     templateId: string;
     deprecated?: boolean;
@@ -385,7 +631,7 @@ export class FakeInfraKitchenApi implements InfraKitchenApi {
     return { items: this.audit.filter(a => a.entity_id === o.entityId) };
   }
   async getMe(): Promise<Me> {
-    return { subject: 'user:default/alice', kind: 'backstage_user', role: 'member', ownership: [] };
+    return this.me;
   }
   async listEvents(): Promise<EventsPage> {
     return { events: [], last_id: this.live.lastId, reset: false };

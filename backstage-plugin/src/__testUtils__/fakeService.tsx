@@ -107,6 +107,11 @@ export function serveService(server: SetupServerApi, initial: Partial<ServiceSta
       return HttpResponse.json({ resource_id: r.id, state: r.state, status: r.status, actions });
     }),
     http.get(`${BASE}/resources/:id/runs`, () => HttpResponse.json([])),
+    http.get(`${BASE}/resources/:id/changes`, () => HttpResponse.json([])),
+    http.get(`${BASE}/me`, () =>
+      HttpResponse.json({ subject: 'user:default/alice', kind: 'backstage_user', role: 'member', ownership: [] }),
+    ),
+    http.get(`${BASE}/templates/:id`, () => errorBody(404, 'template not found')),
     http.get(`${BASE}/audit-logs/`, () => HttpResponse.json([])),
     http.get(`${BASE}/resources/:id/tree`, ({ params, request }) => {
       const direction = new URL(request.url).searchParams.get('direction') ?? 'children';

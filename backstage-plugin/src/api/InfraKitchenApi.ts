@@ -2,6 +2,8 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   AuditEntry,
   CascadePlan,
+  ChangeRequest,
+  ChangeStatus,
   DependencyDirection,
   EventsPage,
   LiveTopic,
@@ -12,6 +14,7 @@ import type {
   Resource,
   ResourceAction,
   ResourceActions,
+  ResourceChange,
   ResourceCreateRequest,
   ResourceTree,
   ResourceState,
@@ -38,6 +41,12 @@ export type ResourceCommand = Exclude<ResourceAction, 'cancel' | 'delete'>;
 
 /** What a person may do to an operation (`POST /operations/{id}/<command>`). */
 export type OperationCommand = 'cancel' | 'retry' | 'approve' | 'reject';
+
+/** What queues a run of a change request (`POST /changes/{id}/<command>`, 202 with the run). */
+export type ChangeRunCommand = 'plan' | 'apply';
+
+/** A decision on a change request (`POST /changes/{id}/<decision>`); a rejection needs a reason. */
+export type ChangeDecision = 'approve' | 'reject';
 
 /** REST calls to the InfraKitchen service (its live event stream is InfraKitchenLiveApi). */
 export interface InfraKitchenApi {
@@ -75,6 +84,27 @@ export interface InfraKitchenApi {
     command: OperationCommand;
     reason?: string;
   }): Promise<Operation>;
+  /**
+   * `PATCH /resources/{id}`: a change request with the values laid over the resource's own (`null` removes
+   * one), an upgrade (`template_version_id`) or another owner. A resource never applied is edited at once
+   * (the change comes back `applied`); otherwise it is `open` and the resource keeps its values until applied.
+   */
+  requestChange(options: { resourceId: string; request: ChangeRequest }): Promise<ResourceChange>;
+  /** A resource's change requests, newest first. */
+  listChanges(options: {
+    resourceId: string;
+    status?: ChangeStatus;
+    pageSize?: number;
+  }): Promise<Page<ResourceChange>>;
+  getChange(options: { changeId: string }): Promise<ResourceChange>;
+  /** Plan (a dry run; its summary becomes the change's) or apply (the values become the resource's). */
+  runChange(options: { changeId: string; command: ChangeRunCommand }): Promise<Run>;
+  /** Approve (reason optional) or reject (reason required); the requester themself gets a 403. */
+  decideChange(options: {
+    changeId: string;
+    decision: ChangeDecision;
+    reason?: string;
+  }): Promise<ResourceChange>;
   listResourceRuns(options: { resourceId: string; pageSize?: number }): Promise<Page<Run>>;
   getRun(options: { runId: string }): Promise<Run>;
   getRunLogs(options: { runId: string; offset: number; limit?: number }): Promise<RunLog>;
@@ -84,7 +114,12 @@ export interface InfraKitchenApi {
     deprecated?: boolean;
     pageSize?: number;
   }): Promise<Page<Template>>;
-  /** `deprecated: false` asks the service for the versions new resources may use. */
+  /** One template: whether it requires approval, its approver group, its naming convention. */
+  getTemplate(options: { templateId: string }): Promise<Template>;
+  /**
+   * `deprecated: false` asks the service for the versions new resources may use; without it, every version
+   * (each with its `lifecycle`), newest first.
+   */
   listTemplateVersions(options: {
     templateId: string;
     deprecated?: boolean;

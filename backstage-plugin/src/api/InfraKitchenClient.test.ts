@@ -219,7 +219,7 @@ describe('InfraKitchenClient', () => {
 });
 
 describe('InfraKitchenClient errors, method by method', () => {
-  const calls: Array<[string, 'get' | 'post' | 'delete', string, (c: InfraKitchenClient) => Promise<unknown>]> = [
+  const calls: Array<[string, 'get' | 'post' | 'patch' | 'delete', string, (c: InfraKitchenClient) => Promise<unknown>]> = [
     ['listResources', 'get', '/resources/', c => c.listResources({})],
     ['getResource', 'get', '/resources/r1', c => c.getResource({ resourceId: 'r1' })],
     ['getResourceActions', 'get', '/resources/r1/actions', c => c.getResourceActions({ resourceId: 'r1' })],
@@ -267,6 +267,22 @@ describe('InfraKitchenClient errors, method by method', () => {
       c => c.operationCommand({ operationId: 'op1', command: 'retry' }),
     ],
     ['listEvents', 'get', '/events/', c => c.listEvents({ topic: { all: true }, waitSeconds: 0 })],
+    ['getTemplate', 'get', '/templates/t1', c => c.getTemplate({ templateId: 't1' })],
+    [
+      'requestChange',
+      'patch',
+      '/resources/r1',
+      c => c.requestChange({ resourceId: 'r1', request: { variables: { x: 1 } } }),
+    ],
+    ['listChanges', 'get', '/resources/r1/changes', c => c.listChanges({ resourceId: 'r1' })],
+    ['getChange', 'get', '/changes/ch1', c => c.getChange({ changeId: 'ch1' })],
+    ['runChange', 'post', '/changes/ch1/plan', c => c.runChange({ changeId: 'ch1', command: 'plan' })],
+    [
+      'decideChange',
+      'post',
+      '/changes/ch1/approve',
+      c => c.decideChange({ changeId: 'ch1', decision: 'approve' }),
+    ],
   ];
 
   it.each(calls)('%s: 404 and 500 both throw InfraKitchenError with the status', async (_name, method, path, call) => {
@@ -281,6 +297,46 @@ describe('InfraKitchenClient errors, method by method', () => {
       expect(error.statusCode).toBe(status);
       expect(error.serviceMessage).toBe(`said ${status}`);
     }
+  });
+
+  it('requests a change with PATCH, lists a resource’s changes, and posts their runs and decisions', async () => {
+    const sent: string[] = [];
+    let listed: URL | undefined;
+    server.use(
+      http.patch(`${BASE}/resources/r1`, async ({ request }) => {
+        sent.push(`PATCH ${await request.text()}`);
+        return HttpResponse.json({ id: 'ch1', status: 'open' });
+      }),
+      http.get(`${BASE}/resources/r1/changes`, ({ request }) => {
+        listed = new URL(request.url);
+        return HttpResponse.json([{ id: 'ch1' }]);
+      }),
+      http.post(`${BASE}/changes/ch1/:command`, async ({ params, request }) => {
+        sent.push(`${params.command} ${await request.text()}`);
+        return HttpResponse.json({ id: 'ch1' }, { status: params.command === 'plan' || params.command === 'apply' ? 202 : 200 });
+      }),
+    );
+    const change = await client().requestChange({
+      resourceId: 'r1',
+      request: { variables: { replicas: 3, greeting: null }, template_version_id: 'v2' },
+    });
+    expect(change.status).toBe('open');
+    const page = await client().listChanges({ resourceId: 'r1', status: 'open' });
+    expect(page.items).toHaveLength(1);
+    expect(Object.fromEntries(listed!.searchParams)).toEqual({ status: 'open', page_size: '20' });
+    await client().runChange({ changeId: 'ch1', command: 'plan' });
+    await client().runChange({ changeId: 'ch1', command: 'apply' });
+    await client().decideChange({ changeId: 'ch1', decision: 'approve' });
+    await client().decideChange({ changeId: 'ch1', decision: 'approve', reason: 'fine' });
+    await client().decideChange({ changeId: 'ch1', decision: 'reject', reason: 'not now' });
+    expect(sent).toEqual([
+      'PATCH {"variables":{"replicas":3,"greeting":null},"template_version_id":"v2"}',
+      'plan ',
+      'apply ',
+      'approve ',
+      'approve {"reason":"fine"}',
+      'reject {"reason":"not now"}',
+    ]);
   });
 
   it('lists a resource’s operations by status, and posts their commands (reject with its reason)', async () => {

@@ -1,5 +1,7 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import type {
+  ChangeDecision,
+  ChangeRunCommand,
   InfraKitchenApi,
   ListResourcesOptions,
   OperationCommand,
@@ -9,6 +11,8 @@ import { InfraKitchenError } from './InfraKitchenError';
 import type {
   AuditEntry,
   CascadePlan,
+  ChangeRequest,
+  ChangeStatus,
   DependencyDirection,
   EventsPage,
   LiveTopic,
@@ -19,6 +23,7 @@ import type {
   Pagination,
   Resource,
   ResourceActions,
+  ResourceChange,
   ResourceCreateRequest,
   ResourceTree,
   Run,
@@ -152,6 +157,41 @@ export class InfraKitchenClient implements InfraKitchenApi {
     });
   }
 
+  async requestChange(options: { resourceId: string; request: ChangeRequest }): Promise<ResourceChange> {
+    return this.request(`/resources/${enc(options.resourceId)}`, { method: 'PATCH', body: options.request });
+  }
+
+  async listChanges(options: {
+    resourceId: string;
+    status?: ChangeStatus;
+    pageSize?: number;
+  }): Promise<Page<ResourceChange>> {
+    return this.getPage<ResourceChange>(`/resources/${enc(options.resourceId)}/changes`, {
+      status: options.status,
+      page_size: options.pageSize ?? 20,
+    });
+  }
+
+  async getChange(options: { changeId: string }): Promise<ResourceChange> {
+    return this.request(`/changes/${enc(options.changeId)}`);
+  }
+
+  async runChange(options: { changeId: string; command: ChangeRunCommand }): Promise<Run> {
+    return this.request(`/changes/${enc(options.changeId)}/${options.command}`, { method: 'POST' });
+  }
+
+  async decideChange(options: {
+    changeId: string;
+    decision: ChangeDecision;
+    reason?: string;
+  }): Promise<ResourceChange> {
+    // Approve takes an optional reason (no body without one); reject requires it.
+    let body: { reason: string } | undefined;
+    if (options.decision === 'reject') body = { reason: options.reason ?? '' };
+    else if (options.reason) body = { reason: options.reason };
+    return this.request(`/changes/${enc(options.changeId)}/${options.decision}`, { method: 'POST', body });
+  }
+
   async listResourceRuns(options: { resourceId: string; pageSize?: number }): Promise<Page<Run>> {
     return this.getPage<Run>(`/resources/${enc(options.resourceId)}/runs`, {
       page_size: options.pageSize ?? 20,
@@ -178,6 +218,10 @@ export class InfraKitchenClient implements InfraKitchenApi {
       deprecated: booleanParam(options.deprecated),
       page_size: options.pageSize ?? 100,
     });
+  }
+
+  async getTemplate(options: { templateId: string }): Promise<Template> {
+    return this.request(`/templates/${enc(options.templateId)}`);
   }
 
   async listTemplateVersions(options: {

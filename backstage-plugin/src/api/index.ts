@@ -1,5 +1,7 @@
 export { infraKitchenApiRef } from './InfraKitchenApi';
 export type {
+  ChangeDecision,
+  ChangeRunCommand,
   InfraKitchenApi,
   ListResourcesOptions,
   OperationCommand,

@@ -2,7 +2,7 @@
  * Readers of the payload fields openapi.yaml leaves untyped (`unknown` in the generated types): each checks
  * the shape the field's description promises and falls back to "nothing" rather than trusting it.
  */
-import type { LastRun, OutputValue } from './types';
+import type { LastRun, OutputValue, PlanSummary, Upgrade } from './types';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -42,4 +42,29 @@ export function asText(value: unknown): string {
 /** `Resource.parent_ids`: the ids of the resources it builds on; none when absent. */
 export function asIds(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/** `Resource.upgrade_available`: `{version_id, version}`, or null (on the newest version, or not said). */
+export function asUpgrade(value: unknown): Upgrade | null {
+  if (!isRecord(value)) return null;
+  const { version_id, version } = value;
+  return typeof version_id === 'string' && typeof version === 'string' ? { version_id, version } : null;
+}
+
+/** `Change.plan_summary`: counts and the addresses the plan touches; null until the plan ended. */
+export function asPlanSummary(value: unknown): PlanSummary | null {
+  if (!isRecord(value)) return null;
+  const count = (n: unknown) => (typeof n === 'number' ? n : 0);
+  const resources = Array.isArray(value.resources)
+    ? value.resources.filter(isRecord).map(r => ({
+        address: String(r.address ?? ''),
+        actions: Array.isArray(r.actions) ? r.actions.map(String) : [],
+      }))
+    : [];
+  const add = count(value.add);
+  const change = count(value.change);
+  const destroy = count(value.destroy);
+  const hasChanges =
+    typeof value.has_changes === 'boolean' ? value.has_changes : add + change + destroy > 0;
+  return { add, change, destroy, has_changes: hasChanges, resources };
 }

@@ -21,6 +21,10 @@ export type RunLog = Schemas['RunLog'];
 
 export type Template = Schemas['Template'];
 export type TemplateVersion = Schemas['TemplateVersion'];
+/** preview (platform team only), active, deprecated (no new resources; an upgrade is offered), archived. */
+export type TemplateLifecycle = TemplateVersion['lifecycle'];
+/** `Resource.upgrade_available`: the newest active version of its template, when it is on an older one. */
+export type Upgrade = Schemas['Upgrade'];
 export type TemplateVariable = Schemas['Variable'];
 /** What a template builds on: a parent template, and which of its outputs set which variables. */
 export type TemplateDependency = Schemas['Dependency'];
@@ -48,6 +52,18 @@ export type Operation = Schemas['Operation'];
 export type OperationStatus = Operation['status'];
 export type OperationStep = Operation['steps'][number];
 export type OperationStepStatus = OperationStep['status'];
+
+/**
+ * A change request (`PATCH /resources/{id}`): an edit of the resource's values, version or owner, reviewed,
+ * planned and applied by a run; a resource never applied is edited at once (the change comes back `applied`).
+ */
+export type ResourceChange = Omit<Schemas['Change'], 'diff'> & { diff: DiffEntry[] };
+export type ChangeStatus = ResourceChange['status'];
+/**
+ * One line of a change's diff: `variables.<name>`, `template_version` or `owner`. The service sends `dropped`
+ * only when it is true (the schema has no `required` list, which the generator reads as always present).
+ */
+export type DiffEntry = Omit<Schemas['DiffEntry'], 'dropped'> & { dropped?: true };
 
 export type AuditEntry = Schemas['AuditLog'];
 export type Me = Schemas['Me'];
@@ -88,6 +104,22 @@ export type RunLogChunk = Pick<RunLog, 'offset' | 'lines'>;
  * schema `ResourceConflictError` leaves as plain objects).
  */
 export type ConflictChild = Pick<Resource, 'id' | 'name' | 'state' | 'status'>;
+
+/**
+ * The body of `PATCH /resources/{id}` (schema `ChangeRequest`, every field optional: the schema has no
+ * `required` list, which the generator reads as all present). A `null` variable removes the resource's value.
+ */
+export type ChangeRequest = Partial<Schemas['ChangeRequest']>;
+
+/** A plan run's summary (`Change.plan_summary`, `Run.plan_summary`, untyped in the schema). */
+export interface PlanSummary {
+  add: number;
+  change: number;
+  destroy: number;
+  has_changes: boolean;
+  /** Each address the plan touches, with what it does to it (`create`, `update`, `delete`, ...). */
+  resources: Array<{ address: string; actions: string[] }>;
+}
 
 /** What a live subscription follows. */
 export type LiveTopic =

@@ -3,6 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { infraKitchenApiRef, infraKitchenLiveApiRef } from '../api';
 import type { AuditEntry, Resource, ResourceAction, Run } from '../api/types';
 import { useLiveQuery } from './useLiveQuery';
+import { mergeResourceEvent } from './mergeResourceEvent';
 
 export interface ResourceDetails {
   resource: Resource;
@@ -41,7 +42,7 @@ export function useResourceDetails(resourceId: string) {
       {
         onEvent: event => {
           if (event.type === 'resource.updated' || event.type === 'resource.created') {
-            update(d => ({ ...d, resource: event.data as Resource }));
+            update(d => ({ ...d, resource: mergeResourceEvent(d.resource, event.data as Resource) }));
           } else if (event.type === 'resource.deleted') {
             update(d => ({ ...d, deleted: true, actions: [] }));
             return;

@@ -4,6 +4,7 @@ import { infraKitchenApiRef, infraKitchenLiveApiRef, type ListResourcesOptions }
 import { asLastRun } from '../api/payloadFields';
 import type { LastRun, LiveEvent, Resource, Run } from '../api/types';
 import { useLiveQuery } from './useLiveQuery';
+import { mergeResourceEvent } from './mergeResourceEvent';
 
 export interface ResourceList {
   /** Each with its template name and version and its last run, as the service sends them. */
@@ -55,7 +56,7 @@ export function applyListEvent(
     if (!matches(resource, filter)) {
       return { ...list, resources: list.resources.filter(r => r.id !== resource.id) };
     }
-    return withRow(list, resource);
+    return withRow(list, mergeResourceEvent(list.resources.find(r => r.id === resource.id), resource));
   }
   if (event.type === 'run.queued' || event.type === 'run.started' || event.type === 'run.finished') {
     // Between resource events, a run event keeps the row's last run current.

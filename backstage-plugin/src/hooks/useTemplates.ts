@@ -21,14 +21,28 @@ export function useTemplates(options: { includeDeprecated?: boolean } = {}) {
   }, [api, options.includeDeprecated]);
 }
 
-/** A template's usable versions (not deprecated, asked of the service), newest first. */
-export function useTemplateVersions(templateId: string | undefined) {
+/** One template (`GET /templates/{id}`): whether it requires approval, its approver group. */
+export function useTemplate(templateId: string | undefined) {
   const api = useApi(infraKitchenApiRef);
+  return useAsyncRetry(
+    async (): Promise<Template | undefined> =>
+      templateId ? api.getTemplate({ templateId }) : undefined,
+    [api, templateId],
+  );
+}
+
+/**
+ * A template's usable versions (not deprecated, asked of the service), newest first; with `all`, every
+ * version whatever its lifecycle (the catalog, and an edit that starts from a deprecated one).
+ */
+export function useTemplateVersions(templateId: string | undefined, options: { all?: boolean } = {}) {
+  const api = useApi(infraKitchenApiRef);
+  const all = Boolean(options.all);
   return useAsyncRetry(async (): Promise<TemplateVersion[]> => {
     if (!templateId) return [];
-    const page = await api.listTemplateVersions({ templateId, deprecated: false });
+    const page = await api.listTemplateVersions({ templateId, deprecated: all ? undefined : false });
     return page.items;
-  }, [api, templateId]);
+  }, [api, templateId, all]);
 }
 
 /** What a template builds on: one dependency per parent template (none for most templates). */
@@ -53,6 +67,22 @@ export function useParentCandidates(dependencies: TemplateDependency[] | undefin
       templateIds.map(templateId => api.listResources({ templateId, pageSize: 100 })),
     );
     return Object.fromEntries(templateIds.map((id, i) => [id, pages[i].items]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, key]);
+}
+
+/**
+ * The resources a resource builds on (its `parent_ids`), read one by one; a parent the caller may not see is
+ * left out.
+ */
+export function useParentResources(parentIds: string[]) {
+  const api = useApi(infraKitchenApiRef);
+  const key = parentIds.join(',');
+  return useAsyncRetry(async (): Promise<Resource[]> => {
+    const parents = await Promise.all(
+      parentIds.map(resourceId => api.getResource({ resourceId }).catch(() => undefined)),
+    );
+    return parents.filter((p): p is Resource => p !== undefined);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key]);
 }

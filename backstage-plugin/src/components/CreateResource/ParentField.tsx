@@ -54,6 +54,8 @@ export function WiredVariable(props: {
   /** The picked parent's name, or the parent template's before one is picked. */
   source: string;
   output: string;
+  /** Where it comes from, in words (default `from <source>.<output>`). */
+  text?: string;
   error?: string;
 }) {
   const { variable, source, output, error } = props;
@@ -63,7 +65,7 @@ export function WiredVariable(props: {
         {variable.name}
         {variable.required ? ' *' : ''}
       </Typography>
-      <Typography variant="body2" color="textSecondary">{`from ${source}.${output}`}</Typography>
+      <Typography variant="body2" color="textSecondary">{props.text ?? `from ${source}.${output}`}</Typography>
       {error && (
         <Typography variant="caption" color="error">
           {error}

@@ -7,9 +7,11 @@ export function VariableField(props: {
   variable: TemplateVariable;
   value: string;
   error?: string;
+  /** Shown in the empty input (e.g. "unchanged (sensitive)" when editing a sensitive value). */
+  placeholder?: string;
   onChange(value: string): void;
 }) {
-  const { variable, value, error, onChange } = props;
+  const { variable, value, error, placeholder, onChange } = props;
   const kind = fieldKind(variable);
   const hasDefault = variable.default !== null && variable.default !== undefined;
   let inputType = kind === 'number' ? 'number' : 'text';
@@ -48,6 +50,8 @@ export function VariableField(props: {
       multiline={kind === 'json'}
       minRows={kind === 'json' ? 2 : undefined}
       value={value}
+      placeholder={placeholder}
+      InputLabelProps={placeholder ? { shrink: true } : undefined}
       error={Boolean(error)}
       helperText={error ?? help}
       onChange={e => onChange(e.target.value)}

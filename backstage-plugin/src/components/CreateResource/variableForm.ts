@@ -28,6 +28,31 @@ export function initialValues(variables: TemplateVariable[]): Record<string, str
   return Object.fromEntries(variables.map(v => [v.name, toFieldText(v, v.default)]));
 }
 
+/** A field's text (trimmed, not empty) as the value to send, parsed by the variable's type; or why not. */
+export function parseFieldText(
+  variable: TemplateVariable,
+  text: string,
+): { value: unknown } | { error: string } {
+  const kind = fieldKind(variable);
+  if (kind === 'number') {
+    const n = Number(text);
+    return Number.isNaN(n) ? { error: 'expected a number' } : { value: n };
+  }
+  if (kind === 'bool') return { value: text === 'true' };
+  if (kind === 'json') {
+    try {
+      return { value: JSON.parse(text) };
+    } catch {
+      return { error: `expected JSON for ${variable.type}` };
+    }
+  }
+  if (kind === 'select') {
+    const allowed = variable.allowed_values ?? [];
+    return { value: allowed.find(a => toFieldText(variable, a) === text) ?? text };
+  }
+  return { value: text };
+}
+
 /**
  * The `variables` object to send: only fields that differ from the module's default, parsed by type.
  * Problems the form can see itself are returned per field, in the service's words where it has them.
@@ -49,25 +74,9 @@ export function buildVariables(
       if (variable.required) errors[variable.name] = 'required';
       continue;
     }
-    const kind = fieldKind(variable);
-    if (kind === 'number') {
-      const n = Number(text);
-      if (Number.isNaN(n)) errors[variable.name] = 'expected a number';
-      else out[variable.name] = n;
-    } else if (kind === 'bool') {
-      out[variable.name] = text === 'true';
-    } else if (kind === 'json') {
-      try {
-        out[variable.name] = JSON.parse(text);
-      } catch {
-        errors[variable.name] = `expected JSON for ${variable.type}`;
-      }
-    } else if (kind === 'select') {
-      const allowed = variable.allowed_values ?? [];
-      out[variable.name] = allowed.find(a => toFieldText(variable, a) === text) ?? text;
-    } else {
-      out[variable.name] = text;
-    }
+    const parsed = parseFieldText(variable, text);
+    if ('error' in parsed) errors[variable.name] = parsed.error;
+    else out[variable.name] = parsed.value;
   }
   return { variables: out, errors };
 }

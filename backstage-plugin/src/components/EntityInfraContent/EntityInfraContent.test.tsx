@@ -1,9 +1,9 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FakeInfraKitchenApi } from '../../__fixtures__/FakeInfraKitchenApi';
 import { renderOnEntity } from '../../__testUtils__/renderOnEntity';
-import type { LiveEvent, Resource } from '../../api/types';
-import { fixtureEvents, fixtureResource, fixtureRuns } from '../../__fixtures__';
+import type { LiveEvent, Resource, TemplateVersion } from '../../api/types';
+import { fixtureEvents, fixtureResource, fixtureRuns, fixtureVersions } from '../../__fixtures__';
 import { EntityInfraContent } from './EntityInfraContent';
 
 /** A recorded event of the demo's provisioning, by type and resource status. */
@@ -103,6 +103,48 @@ describe('EntityInfraContent', () => {
     expect(await screen.findByText('No infrastructure yet')).toBeInTheDocument();
     expect(screen.getByText(/No InfraKitchen resource belongs to component:default\/demo/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Create resource' })).toBeInTheDocument();
+  });
+
+  it('badges a row whose template has a newer active version; the badge opens Edit on that version', async () => {
+    const api = new FakeInfraKitchenApi();
+    const newer: TemplateVersion = { ...fixtureVersions[0], id: 'v-1.1.0', version: '1.1.0' };
+    api.versions = [newer, { ...fixtureVersions[0], lifecycle: 'deprecated', deprecated: true }];
+    const current: Resource = { ...fixtureResource, id: 'r-new', name: 'on-newest' };
+    api.resources = [{ ...fixtureResource, upgrade_available: { version_id: newer.id, version: '1.1.0' } }, current];
+    await render(api);
+    const row = await screen.findByTestId(`resource-row-${fixtureResource.name}`);
+    expect(within(screen.getByTestId('resource-row-on-newest')).queryByTestId('upgrade-available')).toBeNull();
+    const badge = within(row).getByTestId('upgrade-available');
+    expect(badge).toHaveTextContent('Upgrade available → 1.1.0');
+
+    await userEvent.click(badge);
+    const dialog = await screen.findByRole('dialog', { name: `Edit ${fixtureResource.name}` });
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: /Version/ })).toHaveTextContent('1.1.0'));
+    expect(within(dialog).getByText('Upgrade from 1.0.0')).toBeInTheDocument();
+    // The drawer is open behind it (hidden from the accessibility tree by the dialog), with the badge too.
+    const drawer = screen.getByRole('region', { name: 'resource details', hidden: true });
+    expect(within(drawer).getByTestId('upgrade-available')).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Submit' }));
+    expect(api.changeRequests).toEqual([
+      { resourceId: fixtureResource.id, request: { template_version_id: newer.id } },
+    ]);
+  });
+
+  it('keeps the badge through a live event, which leaves upgrade_available out', async () => {
+    const api = new FakeInfraKitchenApi();
+    api.resources = [{ ...fixtureResource, upgrade_available: { version_id: 'v-1.1.0', version: '1.1.0' } }];
+    await render(api);
+    const row = await screen.findByTestId(`resource-row-${fixtureResource.name}`);
+    expect(within(row).getByTestId('upgrade-available')).toBeInTheDocument();
+    const { upgrade_available: _absent, ...event } = { ...fixtureResource, status: 'queued' as const };
+    act(() => api.emit({ ...recorded('resource.updated', 'done'), data: event }));
+    expect(within(row).getByTestId('status-queued')).toBeInTheDocument();
+    expect(within(row).getByTestId('upgrade-available')).toBeInTheDocument();
+    // Moved to that very version: it is on the newest now.
+    const moved = { ...event, template_version_id: 'v-1.1.0', template_version: '1.1.0' };
+    act(() => api.emit({ ...recorded('resource.updated', 'done'), data: moved }));
+    expect(within(row).getByText('hello-world@1.1.0')).toBeInTheDocument();
+    expect(within(row).queryByTestId('upgrade-available')).toBeNull();
   });
 
   it('opens the last run from its link, with its log', async () => {

@@ -46,6 +46,7 @@ export function EntityInfraContent() {
       <ResourceTable
         resources={list.value.resources}
         onOpen={drawer.open}
+        onUpgrade={drawer.openUpgrade}
       />
     );
   }

@@ -10,7 +10,7 @@ import {
   infraKitchenApiRef,
   infraKitchenLiveApiRef,
 } from '../../api';
-import type { Resource } from '../../api/types';
+import type { Resource, TemplateVersion } from '../../api/types';
 import { fixtureResource, fixtureTemplates, fixtureVersions } from '../../__fixtures__';
 import { InfraKitchenPage } from './InfraKitchenPage';
 
@@ -99,6 +99,36 @@ describe('InfraKitchenPage (through the REST client)', () => {
     await screen.findByTestId('resource-row-cache');
     expect(screen.queryByTestId(`resource-row-${fixtureResource.name}`)).not.toBeInTheDocument();
     expect(queries[queries.length - 1].get('status')).toBe('error');
+  });
+
+  it('shows each version of a template in the catalog with its lifecycle', async () => {
+    serve();
+    const version = (v: string, lifecycle: TemplateVersion['lifecycle']): TemplateVersion => ({
+      ...fixtureVersions[0],
+      id: `v-${v}`,
+      version: v,
+      lifecycle,
+      deprecated: lifecycle === 'deprecated' || lifecycle === 'archived',
+    });
+    server.use(
+      http.get(`${BASE}/templates/:id/versions`, () =>
+        HttpResponse.json([
+          version('2.0.0', 'preview'),
+          version('1.1.0', 'active'),
+          version('1.0.0', 'deprecated'),
+          version('0.9.0', 'archived'),
+        ]),
+      ),
+    );
+    await render();
+    await userEvent.click(await screen.findByRole('tab', { name: 'Templates' }));
+    const row = await screen.findByTestId('template-row-hello-world');
+    expect(await within(row).findByTestId('lifecycle-2.0.0')).toHaveTextContent('2.0.0 · preview');
+    expect(within(row).getByTestId('lifecycle-1.1.0')).toHaveTextContent('1.1.0 · active');
+    expect(within(row).getByTestId('lifecycle-1.0.0')).toHaveTextContent('1.0.0 · deprecated');
+    expect(within(row).getByTestId('lifecycle-0.9.0')).toHaveTextContent('0.9.0 · archived');
+    // Every version, whatever its lifecycle: no `deprecated` filter.
+    expect(requests).toContain(`GET /templates/${fixtureTemplates[0].id}/versions?page_size=100`);
   });
 
   it('shows the template catalog and starts a resource from a template', async () => {

@@ -46,6 +46,7 @@ export function InfraKitchenPage() {
                   resources={list.value.resources}
                   showEntity
                   onOpen={drawer.open}
+                  onUpgrade={drawer.openUpgrade}
                 />
               )}
             </>

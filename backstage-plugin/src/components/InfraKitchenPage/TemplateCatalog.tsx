@@ -2,8 +2,9 @@ import { Button, Table, TableBody, TableCell, TableHead, TableRow } from '@mater
 import { Progress } from '@backstage/core-components';
 import { useTemplates } from '../../hooks/useTemplates';
 import { ErrorState, RelativeTime } from '../common';
+import { VersionLifecycles } from './VersionLifecycles';
 
-/** Templates a resource can be created from (deprecated ones hidden). */
+/** Templates a resource can be created from (deprecated ones hidden), each version with its lifecycle. */
 export function TemplateCatalog(props: { onCreate(templateId: string): void }) {
   const templates = useTemplates();
   if (templates.loading) return <Progress />;
@@ -14,6 +15,7 @@ export function TemplateCatalog(props: { onCreate(templateId: string): void }) {
         <TableRow>
           <TableCell>Template</TableCell>
           <TableCell>Description</TableCell>
+          <TableCell>Versions</TableCell>
           <TableCell>Approval</TableCell>
           <TableCell>Added</TableCell>
           <TableCell />
@@ -21,9 +23,12 @@ export function TemplateCatalog(props: { onCreate(templateId: string): void }) {
       </TableHead>
       <TableBody>
         {(templates.value ?? []).map(t => (
-          <TableRow key={t.id}>
+          <TableRow key={t.id} data-testid={`template-row-${t.name}`}>
             <TableCell>{t.name}</TableCell>
             <TableCell>{t.description}</TableCell>
+            <TableCell>
+              <VersionLifecycles templateId={t.id} />
+            </TableCell>
             <TableCell>{t.requires_approval ? 'required' : 'not needed'}</TableCell>
             <TableCell>
               <RelativeTime value={t.created_at} />

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { infraKitchenApiRef, infraKitchenLiveApiRef } from '../../api';
 import type { Resource, Run } from '../../api/types';
 import { FakeInfraKitchenApi } from '../../__fixtures__/FakeInfraKitchenApi';
-import { fixtureResource, fixtureRuns } from '../../__fixtures__';
+import { fixtureResource, fixtureRuns, fixtureVersions } from '../../__fixtures__';
 import { useDrawerParams } from '../common/useDrawerParams';
 import { LinkedResourceDrawer, ResourceDrawer } from './ResourceDrawer';
 
@@ -68,10 +68,10 @@ function withFamily(api: FakeInfraKitchenApi) {
 const actionsRegion = () => screen.getByRole('region', { name: 'Actions' });
 
 describe('ResourceDrawer', () => {
-  it('shows exactly the actions the service allows', async () => {
+  it('shows exactly the actions the service allows, and Edit to whoever may act on it', async () => {
     await render(new FakeInfraKitchenApi());
     const buttons = within(actionsRegion()).getAllByRole('button').map(b => b.textContent);
-    expect(buttons).toEqual(['Provision', 'Plan', 'Destroy']);
+    expect(buttons).toEqual(['Provision', 'Plan', 'Destroy', 'Edit']);
   });
 
   it('offers approve and reject to an approver, and reject needs a reason', async () => {
@@ -91,6 +91,39 @@ describe('ResourceDrawer', () => {
     expect(api.commands).toEqual([
       { resourceId: fixtureResource.id, command: 'reject', reason: 'too expensive' },
     ]);
+  });
+
+  it('badges an available upgrade; the badge opens Edit on that version', async () => {
+    const api = new FakeInfraKitchenApi();
+    const newer = { ...fixtureVersions[0], id: 'v-1.1.0', version: '1.1.0' };
+    api.versions = [newer, { ...fixtureVersions[0], lifecycle: 'deprecated' as const, deprecated: true }];
+    api.resources = [{ ...fixtureResource, upgrade_available: { version_id: newer.id, version: '1.1.0' } }];
+    const region = await render(api);
+    expect(within(region).getByTestId('template-version')).toHaveTextContent('hello-world@1.0.0');
+    await userEvent.click(within(region).getByTestId('upgrade-available'));
+    const dialog = await screen.findByRole('dialog', { name: `Edit ${fixtureResource.name}` });
+    expect(await within(dialog).findByText('Upgrade from 1.0.0')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: /Version/ })).toHaveTextContent('1.1.0');
+  });
+
+  it('says an edit replaces the open change', async () => {
+    const api = new FakeInfraKitchenApi();
+    api.me = { ...api.me, subject: 'user:default/bob' };
+    await api.requestChange({ resourceId: fixtureResource.id, request: { variables: { replicas: 3 } } });
+    api.me = { ...api.me, subject: 'user:default/alice' };
+    await render(api);
+    await screen.findByRole('region', { name: 'Change' });
+    await userEvent.click(within(actionsRegion()).getByRole('button', { name: 'Edit' }));
+    const dialog = await screen.findByRole('dialog', { name: `Edit ${fixtureResource.name}` });
+    expect(dialog).toHaveTextContent('It replaces the open change requested by user:default/bob.');
+  });
+
+  it('offers no Edit on a resource being destroyed', async () => {
+    const api = new FakeInfraKitchenApi();
+    api.resources = [{ ...fixtureResource, state: 'destroy', status: 'in_progress' }];
+    api.actions[fixtureResource.id] = ['cancel'];
+    await render(api);
+    expect(within(actionsRegion()).getAllByRole('button').map(b => b.textContent)).toEqual(['Cancel run']);
   });
 
   it('destroys only after the resource name is typed', async () => {
@@ -229,8 +262,10 @@ describe('ResourceDrawer', () => {
       'waiting for parent shop-network (provision, in_progress) to be provisioned',
     );
     expect(notice).toHaveTextContent('provisioned automatically once they are');
+    // A resource never provisioned may still be edited (in place).
     expect(within(actionsRegion()).getAllByRole('button').map(b => b.textContent)).toEqual([
       'Delete record',
+      'Edit',
     ]);
   });
 

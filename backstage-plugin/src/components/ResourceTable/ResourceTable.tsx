@@ -9,18 +9,23 @@ import {
 } from '@material-ui/core';
 import { asLastRun, asText } from '../../api/payloadFields';
 import type { Resource } from '../../api/types';
-import { RelativeTime, StatusChip } from '../common';
+import { RelativeTime, StatusChip, UpgradeBadge } from '../common';
 
 export interface ResourceTableProps {
   /** Rendered from their own fields: template_name, template_version, last_run. */
   resources: Resource[];
   showEntity?: boolean;
   onOpen(resourceId: string, runId?: string): void;
+  /** A row's "Upgrade available" badge: open its drawer with the edit form on that version. */
+  onUpgrade?(resourceId: string, versionId: string): void;
 }
 
-/** Resources, one row each: name, template and version, state, status, owner, last change, last run. */
+/**
+ * Resources, one row each: name, template and version (with a badge when an upgrade is available), state,
+ * status, owner, last change, last run.
+ */
 export function ResourceTable(props: ResourceTableProps) {
-  const { resources, showEntity, onOpen } = props;
+  const { resources, showEntity, onOpen, onUpgrade } = props;
   return (
     <Table size="small" aria-label="InfraKitchen resources">
       <TableHead>
@@ -46,7 +51,11 @@ export function ResourceTable(props: ResourceTableProps) {
                 </Link>
               </TableCell>
               <TableCell>
-                {asText(resource.template_name)}@{asText(resource.template_version)}
+                {asText(resource.template_name)}@{asText(resource.template_version)}{' '}
+                <UpgradeBadge
+                  resource={resource}
+                  onUpgrade={onUpgrade ? versionId => onUpgrade(resource.id, versionId) : undefined}
+                />
               </TableCell>
               {showEntity && <TableCell>{resource.entity_ref ?? '—'}</TableCell>}
               <TableCell data-testid="state">{resource.state}</TableCell>

@@ -17,6 +17,11 @@ const TONES: Record<string, Tone> = {
   pending: 'waiting',
   unknown: 'waiting',
   cancelled: 'neutral',
+  // change requests
+  open: 'waiting',
+  approved: 'busy',
+  applied: 'ok',
+  superseded: 'neutral',
 };
 
 const useStyles = makeStyles(theme => ({
@@ -27,7 +32,7 @@ const useStyles = makeStyles(theme => ({
   neutral: {},
 }));
 
-/** A resource's or run's status as a coloured chip (the text carries the meaning, not the colour). */
+/** A resource's, run's or change's status as a coloured chip (the text carries the meaning, not the colour). */
 export function StatusChip(props: { status: ResourceStatus | RunStatus | string }) {
   const classes = useStyles();
   const tone = TONES[props.status] ?? 'neutral';

@@ -1,0 +1,3 @@
+export { ChangePanel } from './ChangePanel';
+export { ChangeHistory } from './ChangeHistory';
+export { ChangeRequested } from './ChangeRequested';

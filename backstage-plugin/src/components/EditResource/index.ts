@@ -1,0 +1,1 @@
+export { EditResourceDialog } from './EditResourceDialog';
