@@ -60,7 +60,10 @@ export interface InfraKitchenApi {
   getResourceTree(options: { resourceId: string; direction: DependencyDirection }): Promise<ResourceTree>;
   createResource(options: { request: ResourceCreateRequest }): Promise<Resource>;
   deleteResource(options: { resourceId: string }): Promise<void>;
-  /** Provision, plan and destroy answer the queued run; the others the resource. */
+  /**
+   * Provision, plan and destroy answer the queued run; the others the resource. A destroy on a template that
+   * requires approval answers the resource instead, waiting (`destroy`, `approval_pending`) with no run.
+   */
   runCommand(options: {
     resourceId: string;
     command: ResourceCommand;

@@ -190,6 +190,23 @@ describe('InfraKitchenClient', () => {
     expect(bodies).toEqual([{ reason: 'too big' }, { force: false }]);
   });
 
+  it('sends an approval’s optional reason, and answers a destroy waiting for approval with the resource', async () => {
+    const bodies: unknown[] = [];
+    const waiting = { ...fixtureResource, state: 'destroy', status: 'approval_pending' };
+    server.use(
+      http.post(`${BASE}/resources/r1/approve`, async ({ request }) => {
+        const text = await request.text();
+        bodies.push(text ? JSON.parse(text) : 'no body');
+        return HttpResponse.json(fixtureResource);
+      }),
+      http.post(`${BASE}/resources/r1/destroy`, () => HttpResponse.json(waiting, { status: 200 })),
+    );
+    await client().runCommand({ resourceId: 'r1', command: 'approve', reason: 'end of the project' });
+    await client().runCommand({ resourceId: 'r1', command: 'approve' });
+    expect(bodies).toEqual([{ reason: 'end of the project' }, 'no body']);
+    expect(await client().runCommand({ resourceId: 'r1', command: 'destroy' })).toEqual(waiting);
+  });
+
   it('long-polls events with the topic and position', async () => {
     let url: URL | undefined;
     server.use(

@@ -109,10 +109,11 @@ export class InfraKitchenClient implements InfraKitchenApi {
     command: ResourceCommand;
     reason?: string;
   }): Promise<Run | Resource> {
-    return this.request(`/resources/${enc(options.resourceId)}/${options.command}`, {
-      method: 'POST',
-      body: options.command === 'reject' ? { reason: options.reason ?? '' } : undefined,
-    });
+    // Reject requires a reason; approve takes an optional one (no body without it).
+    let body: { reason: string } | undefined;
+    if (options.command === 'reject') body = { reason: options.reason ?? '' };
+    else if (options.command === 'approve' && options.reason) body = { reason: options.reason };
+    return this.request(`/resources/${enc(options.resourceId)}/${options.command}`, { method: 'POST', body });
   }
 
   async cancelRun(options: { runId: string; force?: boolean }): Promise<Run> {

@@ -79,7 +79,10 @@ export type LiveEvent = Schemas['Event'] & { subscription?: string };
  * The `X-Pagination` header (schema `PaginationMetadata`): the service leaves out the pages that do not apply,
  * and a proxy may drop the header altogether.
  */
-export type Pagination = Partial<Schemas['PaginationMetadata']>;
+export type Pagination = Partial<Schemas['PaginationMetadata']> & {
+  /** Beyond 1,000 rows the service's `total` is the database's estimate, and it says so. */
+  total_estimated?: boolean;
+};
 
 export interface Page<T> {
   items: T[];

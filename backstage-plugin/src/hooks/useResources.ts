@@ -10,6 +10,8 @@ export interface ResourceList {
   /** Each with its template name and version and its last run, as the service sends them. */
   resources: Resource[];
   total?: number;
+  /** `total` is the service's estimate (more than 1,000 match). */
+  totalEstimated?: boolean;
 }
 
 function matches(resource: Resource, filter: ListResourcesOptions): boolean {
@@ -77,7 +79,11 @@ export function useResources(filter: ListResourcesOptions) {
   const key = JSON.stringify(filter);
   const query = useLiveQuery<ResourceList>(async () => {
     const page = await api.listResources(filter);
-    return { resources: page.items, total: page.pagination?.total };
+    return {
+      resources: page.items,
+      total: page.pagination?.total,
+      totalEstimated: page.pagination?.total_estimated === true,
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key]);
 

@@ -30,7 +30,7 @@ beforeEach(() => {
 });
 afterEach(() => server.events.removeAllListeners());
 
-function serve() {
+function serve(pagination: object = { total: 2, total_pages: 1, page: 1 }) {
   const queries: URLSearchParams[] = [];
   server.use(
     http.get(`${BASE}/resources/`, ({ request }) => {
@@ -39,7 +39,7 @@ function serve() {
       const all = [fixtureResource, failed];
       const status = query.get('status');
       return HttpResponse.json(status ? all.filter(r => r.status === status) : all, {
-        headers: { 'X-Pagination': JSON.stringify({ total: 2, total_pages: 1, page: 1 }) },
+        headers: { 'X-Pagination': JSON.stringify(pagination) },
       });
     }),
     http.get(`${BASE}/templates/`, ({ request }) => {
@@ -88,6 +88,12 @@ describe('InfraKitchenPage (through the REST client)', () => {
     const others = requests.filter(r => !r.startsWith('GET /events/'));
     expect(others.length).toBeGreaterThan(0);
     expect(others.filter(r => r !== 'GET /resources/?page_size=100')).toEqual([]);
+  });
+
+  it('says when the total of a long list is the service’s estimate', async () => {
+    serve({ total: 123456, total_pages: 1235, page: 1, total_estimated: true });
+    await render();
+    expect(await screen.findByText(/Showing the newest 2 of about 123,456/)).toBeInTheDocument();
   });
 
   it('filters by status on the service', async () => {

@@ -37,7 +37,9 @@ export function InfraKitchenPage() {
               {list.error && !list.value && <ErrorState error={list.error} onRetry={list.retry} />}
               {list.value && (list.value.total ?? 0) > list.value.resources.length && (
                 <Typography variant="body2" color="textSecondary">
-                  Showing the newest {list.value.resources.length} of {list.value.total}: narrow the filters
+                  Showing the newest {list.value.resources.length} of{' '}
+                  {list.value.totalEstimated ? 'about ' : ''}
+                  {list.value.total?.toLocaleString('en')}: narrow the filters
                   to find the others.
                 </Typography>
               )}

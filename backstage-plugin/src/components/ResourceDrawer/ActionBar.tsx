@@ -15,17 +15,24 @@ const BUTTONS: Array<{ action: ResourceAction; label: string; confirm?: (r: Reso
     action: 'approve',
     label: 'Approve',
     confirm: r => ({
-      title: `Approve ${r.name}?`,
-      text: 'It can then be provisioned.',
+      title: r.state === 'destroy' ? `Approve destroying ${r.name}?` : `Approve ${r.name}?`,
+      text:
+        r.state === 'destroy'
+          ? 'Its owner can then destroy it.'
+          : 'It can then be provisioned.',
       confirmLabel: 'Approve',
+      reason: 'optional',
     }),
   },
   {
     action: 'reject',
     label: 'Reject',
     confirm: r => ({
-      title: `Reject ${r.name}?`,
-      text: 'The requester sees your reason.',
+      title: r.state === 'destroy' ? `Reject destroying ${r.name}?` : `Reject ${r.name}?`,
+      text:
+        r.state === 'destroy'
+          ? 'Nothing is destroyed: it goes back to where it was. The requester sees your reason.'
+          : 'The requester sees your reason.',
       confirmLabel: 'Reject',
       reason: 'required',
     }),

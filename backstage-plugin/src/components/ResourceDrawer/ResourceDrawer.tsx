@@ -29,7 +29,7 @@ import { CascadeDestroyButton } from './CascadeDestroyButton';
 import { KeyValueTable } from './KeyValueTable';
 import { OperationProgress } from './OperationProgress';
 import { RelatedResources } from './RelatedResources';
-import { ParentOutputsChangedNotice, PendingNotice } from './ResourceNotices';
+import { ApprovalNotice, ParentOutputsChangedNotice, PendingNotice } from './ResourceNotices';
 import { RunHistory } from './RunHistory';
 
 const useStyles = makeStyles(theme => ({
@@ -195,6 +195,7 @@ export function ResourceDrawer(props: {
           )}
           {d.resource.status === 'pending' && !d.deleted && <PendingNotice resource={d.resource} />}
           {d.resource.parent_outputs_changed && !d.deleted && <ParentOutputsChangedNotice />}
+          {!d.deleted && <ApprovalNotice resource={d.resource} />}
           <Section title="Actions">
             <ActionBar
               resource={d.resource}

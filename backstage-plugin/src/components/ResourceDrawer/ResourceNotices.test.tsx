@@ -1,35 +1,42 @@
-import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
-import { setupServer } from 'msw/node';
-import { renderDrawer, resourceLike, serveService } from '../../__testUtils__/fakeService';
+import { render } from '@testing-library/react';
+import { fixtureResource } from '../../__fixtures__';
+import type { Resource } from '../../api/types';
+import { ApprovalNotice } from './ResourceNotices';
 
-const server = setupServer();
-registerMswTestHooks(server);
-afterEach(() => server.events.removeAllListeners());
+const asked = {
+  action: 'destroy' as const,
+  requested_by: 'user:default/ann',
+  requested_at: '2026-12-03T07:00:00Z',
+  approved: null,
+  decided_by: null,
+  decided_at: null,
+  reason: null,
+};
 
-const network = resourceLike({ id: 'net-1', name: 'shop-network', template_name: 'network' });
+function notice(resource: Partial<Resource>) {
+  const { container } = render(<ApprovalNotice resource={{ ...fixtureResource, ...resource } as Resource} />);
+  return container.querySelector('[data-testid="approval"]');
+}
 
-describe('ResourceDrawer notices', () => {
-  it('warns when a parent’s wired outputs changed since the resource was applied', async () => {
-    const app = resourceLike({
-      id: 'app-1',
-      name: 'shop-app',
-      parent_ids: [network.id],
-      parent_outputs_changed: true,
-    });
-    serveService(server, { resources: [network, app], actions: { [app.id]: ['provision', 'plan'] } });
-    await renderDrawer(app.id);
-    expect(await screen.findByTestId('parent-outputs-changed')).toHaveTextContent(
-      "A parent's outputs changed since this was applied: re-apply (Provision) to pick them up; a Plan " +
-        'shows the difference.',
+describe('ApprovalNotice', () => {
+  it('says a destroy waits for approval and who asked', () => {
+    expect(notice({ state: 'destroy', status: 'approval_pending', approval: asked })).toHaveTextContent(
+      /Destroy waits for approval.*Asked by user:default\/ann/,
     );
   });
 
-  it('says nothing when its parents’ outputs are those it was applied with', async () => {
-    const app = resourceLike({ id: 'app-1', name: 'shop-app', parent_ids: [network.id] });
-    serveService(server, { resources: [network, app] });
-    await renderDrawer(app.id);
-    await screen.findByRole('region', { name: 'Builds on' });
-    expect(screen.queryByTestId('parent-outputs-changed')).not.toBeInTheDocument();
+  it('shows who approved, the reason, and what the owner does next', () => {
+    const approval = { ...asked, approved: true, decided_by: 'user:default/sre', reason: 'end of life' };
+    expect(notice({ state: 'destroy', status: 'ready', approval })).toHaveTextContent(
+      'Destroy approved by user:default/sre: “end of life”. Destroy it to go ahead.',
+    );
+  });
+
+  it('shows a rejection, and nothing without an approval or while a run is under way', () => {
+    const approval = { ...asked, approved: false, decided_by: 'user:default/sre', reason: 'still used' };
+    expect(notice({ state: 'provisioned', status: 'done', approval })).toHaveTextContent(
+      'Destroy rejected by user:default/sre: “still used”.',
+    );
+    expect(notice({ state: 'destroy', status: 'queued', approval })).toBeNull();
   });
 });

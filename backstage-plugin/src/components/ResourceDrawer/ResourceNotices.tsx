@@ -36,3 +36,41 @@ export function ParentOutputsChangedNotice() {
     </Alert>
   );
 }
+
+const WHAT = { provision: 'Creation', destroy: 'Destroy' } as const;
+
+/**
+ * The last approval asked for (creation or destroy, on a template that requires approval): who asked and that
+ * it waits, or who decided and why. Nothing while a run of the resource is under way.
+ */
+export function ApprovalNotice(props: { resource: Resource }) {
+  const classes = useStyles();
+  const { approval, status, state } = props.resource;
+  if (!approval || status === 'queued' || status === 'in_progress') return null;
+  const what = WHAT[approval.action ?? 'provision'];
+  if (status === 'approval_pending') {
+    return (
+      <Alert severity="info" className={classes.notice} data-testid="approval">
+        <AlertTitle>{what} waits for approval</AlertTitle>
+        Asked by {approval.requested_by}. The platform team or the template's approver group decides; whoever
+        asked may withdraw it (Reject).
+      </Alert>
+    );
+  }
+  if (!approval.decided_by) return null;
+  const reason = approval.reason ? `: “${approval.reason}”` : '';
+  const next =
+    approval.approved && approval.action === 'destroy' && state === 'destroy'
+      ? ' Destroy it to go ahead.'
+      : '';
+  return (
+    <Alert
+      severity={approval.approved ? 'success' : 'warning'}
+      className={classes.notice}
+      data-testid="approval"
+    >
+      {what} {approval.approved ? 'approved' : 'rejected'} by {approval.decided_by}
+      {reason}.{next}
+    </Alert>
+  );
+}
