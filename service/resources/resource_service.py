@@ -221,6 +221,10 @@ def _move(actor: Principal, resource: Resource, action: Action, restore: tuple |
     return resource
 
 
+def _refuse_destroy_with_children(actor: Principal, resource: Resource) -> None:
+    _refuse_with_children(actor, resource, lambda child: child.state != State.DESTROYED, "destroy")
+
+
 def _asked(actor: Principal, action: Action, restore: tuple | None = None) -> dict:
     """A new `approval`: `action` waits for an approver (a destroy remembers where to go back on rejection)."""
     return {"action": str(action), "requested_by": actor.subject, "requested_at": db.utcnow().isoformat(),
@@ -284,7 +288,7 @@ def await_destroy_approval(actor: Principal, resource_id: uuid.UUID) -> Resource
         return None
     if find_rule(Action.DESTROY, resource.state, resource.status) is None:
         raise InvalidResourceTransition(Action.DESTROY, resource.state, resource.status)
-    _refuse_with_children(actor, resource, lambda child: child.state != State.DESTROYED, "destroy")
+    _refuse_destroy_with_children(actor, resource)
     before = resource.state, resource.status
     _move(actor, resource, Action.AWAIT_DESTROY_APPROVAL)
     resource.approval = _asked(actor, Action.DESTROY, restore=before)
@@ -323,7 +327,7 @@ def start_run(actor: Principal, resource_id: uuid.UUID, action: Action, run_id: 
         raise InvalidState(f"version {version.version} of {resource.template.name} is archived: its resources may "
                            "only be destroyed (or moved to another version by a change)")
     if action == Action.DESTROY:
-        _refuse_with_children(actor, resource, lambda child: child.state != State.DESTROYED, "destroy")
+        _refuse_destroy_with_children(actor, resource)
     before = resource.state, resource.status
     _move(actor, resource, action)
     if action == Action.DRIFT_CHECK:
