@@ -46,6 +46,8 @@ class Resource(Base):
         Index("ix_resources_created", "created_at"),
         Index("ix_resources_name", "name"),
         Index("ix_resources_status_name", "status", "name", "id"),  # e.g. the failed ones, by name
+        # Golden-state counts per version from the index alone (state and owner in it); also the foreign key's.
+        Index("ix_resources_version_state_owner", "template_version_id", "state", "owner"),
         # The drift scheduler's batch: the healthy provisioned resources checked longest ago, oldest first.
         Index("ix_resources_drift_due", "state", "status", "drift_checked_at"),
         Index("ix_resources_owner_created", "owner", "created_at"),
@@ -54,9 +56,7 @@ class Resource(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(200))
     template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("templates.id", ondelete="RESTRICT"))
-    template_version_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("template_versions.id", ondelete="RESTRICT"), index=True
-    )
+    template_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("template_versions.id", ondelete="RESTRICT"))
     entity_ref: Mapped[str | None] = mapped_column(String(300))
     # Values of the module's non-sensitive variables; the sensitive ones live apart so that nothing that
     # serialises `variables` can leak them: their names in clear (to show them masked), their values sealed with
