@@ -9,6 +9,7 @@ import dataclasses
 import uuid
 
 from service import access, db
+from service.access import ResourceNotFound
 from service.audit import audit_service
 from service.auth.principal import SYSTEM, Principal
 from service.changes import change_crud
@@ -100,10 +101,15 @@ def _template_of(change: ResourceChange):
     return resource_service.get_resource(SYSTEM, change.resource_id).template
 
 
+def _sees_changes_of(actor: Principal, resource_id: uuid.UUID) -> bool:
+    """Whoever sees the resource sees its changes, and so do its template's approvers (who decide them)."""
+    return not access.resource_hidden_from(actor, resource_id) or template_service.may_approve(
+        actor, resource_service.get_resource(SYSTEM, resource_id).template)
+
+
 def _visible(actor: Principal, change: ResourceChange | None, change_id: uuid.UUID) -> ResourceChange:
-    """The change, if the caller sees its resource or approves for its template; ChangeNotFound otherwise."""
-    if change is None or (access.resource_hidden_from(actor, change.resource_id)
-                          and not template_service.may_approve(actor, _template_of(change))):
+    """The change, if the caller sees its changes (`_sees_changes_of`); ChangeNotFound otherwise."""
+    if change is None or not _sees_changes_of(actor, change.resource_id):
         raise ChangeNotFound(change_id)
     return change
 
@@ -116,11 +122,10 @@ def get_change(actor: Principal, change_id: uuid.UUID) -> ResourceChange:
 
 @db.unit_of_work
 def list_changes(actor: Principal, resource_id: uuid.UUID, filters: dict, sort: str, page: int, page_size: int):
-    """(changes, total) of one resource; raises ResourceNotFound for an unknown one, or one hidden from a caller
-    who does not approve for its template (approvers see the changes they decide, as in `_visible`)."""
-    resource = resource_service.get_resource(SYSTEM, resource_id)
-    if access.resource_hidden_from(actor, resource_id) and not template_service.may_approve(actor, resource.template):
-        resource_service.get_resource(actor, resource_id)  # raises ResourceNotFound, as for an unknown id
+    """(changes, total) of one resource; ResourceNotFound for an unknown one, or one whose changes the caller may
+    not see (`_sees_changes_of`)."""
+    if not _sees_changes_of(actor, resource_id):
+        raise ResourceNotFound(resource_id)
     query = apply_sort(change_crud.select_changes(resource_id, **filters), sort, SORTS, ResourceChange.id)
     return page_of(db.session(), query, page, page_size)
 
@@ -151,11 +156,9 @@ def decide(actor: Principal, change_id: uuid.UUID, approved: bool, reason: str |
     """Approve or reject an open change that needs approval (the platform team or the template's approver group;
     never one's own, though whoever asked may withdraw it by rejecting it). A rejected change never runs."""
     change = _locked(actor, change_id, "read")
-    own = change.requested_by == actor.subject
-    if not (template_service.may_approve(actor, _template_of(change)) or (own and not approved)):
-        raise PermissionDenied("only the platform team or the template's approver group may decide on a change")
-    if own and approved:
-        raise PermissionDenied("a change cannot be approved by whoever asked for it")
+    if refusal := template_service.decision_refusal(actor, _template_of(change), change.requested_by, approved,
+                                                    "a change"):
+        raise PermissionDenied(refusal)
     verb = "approve" if approved else "reject"
     if change.status != ChangeStatus.OPEN:
         raise ChangeNotPending(change, verb)

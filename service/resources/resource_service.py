@@ -260,14 +260,14 @@ def _decide(actor: Principal, resource_id: uuid.UUID, action: Action, reason: st
     whoever asked (who may still withdraw it by rejecting). ResourceNotFound when the caller may neither see nor
     decide."""
     resource = resource_crud.get_resource_for_update(db.session(), resource_id)
-    asked = (resource.approval or {}) if resource is not None else {}
-    own = asked.get("requested_by") == actor.subject
-    if resource is None or not (template_service.may_approve(actor, resource.template)
-                                or (own and action == Action.REJECT and actor.acts_for(resource.owner))):
-        access.require_visible(actor, resource, resource_id)
-        raise PermissionDenied("only the platform team or the template's approver group may approve or reject")
-    if own and action == Action.APPROVE:
-        raise PermissionDenied("a request cannot be approved by whoever asked for it")
+    if resource is None:
+        raise access.ResourceNotFound(resource_id)
+    asked = resource.approval or {}
+    if refusal := template_service.decision_refusal(actor, resource.template, asked.get("requested_by"),
+                                                    action == Action.APPROVE, "a request",
+                                                    may_withdraw=actor.acts_for(resource.owner)):
+        access.require_visible(actor, resource, resource_id)  # hidden: as if absent
+        raise PermissionDenied(refusal)
     restore = tuple(asked["restore"]) if action == Action.REJECT and asked.get("restore") else None
     _move(actor, resource, action, restore)
     resource.approval = {**asked, "approved": action == Action.APPROVE, "decided_by": actor.subject,

@@ -297,6 +297,19 @@ def may_approve(actor: Principal, template: Template) -> bool:
                                               and template.approver_group in actor.ownership)
 
 
+def decision_refusal(actor: Principal, template: Template, requested_by: str | None, approving: bool, what: str,
+                     may_withdraw: bool = True) -> str | None:
+    """Why the caller may not approve (or reject) `what` (a change, a creation or a destroy of the template's
+    resources) that `requested_by` asked for, or None: the platform team or the template's approver group
+    decide, never on their own request, which whoever asked may withdraw by rejecting (when `may_withdraw`)."""
+    own = requested_by == actor.subject
+    if not (may_approve(actor, template) or (own and not approving and may_withdraw)):
+        return f"only the platform team or the template's approver group may approve or reject {what}"
+    if own and approving:
+        return f"{what} cannot be approved by whoever asked for it"
+    return None
+
+
 @db.joins_unit_of_work
 def lock_template(template_id: uuid.UUID) -> None:
     """Row-lock a template: checks across its resources (unique values) are then made one at a time."""
