@@ -1,4 +1,3 @@
-import { useCallback, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { infraKitchenApiRef } from '../api';
 import type { Resource, TemplateDependency, TemplateVersion } from '../api/types';
@@ -7,13 +6,8 @@ import {
   missingParents,
   pickedParentIds,
 } from '../components/CreateResource/parentForm';
-import {
-  buildVariables,
-  formErrorsFrom,
-  type FormErrors,
-} from '../components/CreateResource/variableForm';
-
-const NO_ERRORS: FormErrors = { fields: {}, variables: {}, parents: {} };
+import { buildVariables, type FormErrors } from '../components/CreateResource/variableForm';
+import { useFormSubmission } from './useFormSubmission';
 
 /** What the create form holds when it is submitted (variables as the form's text). */
 export interface CreateResourceForm {
@@ -35,9 +29,7 @@ export interface CreateResourceForm {
  */
 export function useCreateResource(onCreated: (resource: Resource) => void) {
   const api = useApi(infraKitchenApiRef);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [submitting, setSubmitting] = useState(false);
-  const clearErrors = useCallback(() => setErrors(NO_ERRORS), []);
+  const { errors, refuse, submitting, clearErrors, send } = useFormSubmission();
 
   const submit = async (form: CreateResourceForm) => {
     const wired = activeWiring(form.dependencies, form.parents);
@@ -50,12 +42,10 @@ export function useCreateResource(onCreated: (resource: Resource) => void) {
     };
     if (!form.name.trim()) local.fields.name = 'required';
     if ([local.fields, local.variables, local.parents].some(e => Object.keys(e).length)) {
-      setErrors(local);
+      refuse(local);
       return;
     }
-    setSubmitting(true);
-    setErrors(NO_ERRORS);
-    try {
+    await send(async () => {
       const created = await api.createResource({
         request: {
           name: form.name.trim(),
@@ -68,11 +58,7 @@ export function useCreateResource(onCreated: (resource: Resource) => void) {
         },
       });
       onCreated(created);
-    } catch (e) {
-      setErrors(formErrorsFrom(e));
-    } finally {
-      setSubmitting(false);
-    }
+    });
   };
 
   return { submit, submitting, errors, clearErrors };

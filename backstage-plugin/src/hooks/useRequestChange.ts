@@ -1,12 +1,10 @@
-import { useCallback, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { infraKitchenApiRef } from '../api';
 import type { ChangeRequest, Resource, ResourceChange, TemplateVersion } from '../api/types';
 import { asVariables } from '../api/payloadFields';
-import { formErrorsFrom, type FormErrors } from '../components/CreateResource/variableForm';
+import type { FormErrors } from '../components/CreateResource/variableForm';
 import { changedVariables } from '../components/EditResource/editForm';
-
-const NO_ERRORS: FormErrors = { fields: {}, variables: {}, parents: {} };
+import { useFormSubmission } from './useFormSubmission';
 
 /** What the edit form holds when it is submitted. */
 export interface EditResourceForm {
@@ -30,9 +28,7 @@ export interface EditResourceForm {
  */
 export function useRequestChange(onRequested: (change: ResourceChange) => void) {
   const api = useApi(infraKitchenApiRef);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [submitting, setSubmitting] = useState(false);
-  const clearErrors = useCallback(() => setErrors(NO_ERRORS), []);
+  const { errors, refuse, submitting, clearErrors, send } = useFormSubmission();
 
   const submit = async (form: EditResourceForm) => {
     const { resource, version } = form;
@@ -53,18 +49,10 @@ export function useRequestChange(onRequested: (change: ResourceChange) => void) 
       local.general = 'Nothing changed: edit a value, pick another version or another owner.';
     }
     if (local.general || Object.keys(local.fields).length || Object.keys(local.variables).length) {
-      setErrors(local);
+      refuse(local);
       return;
     }
-    setSubmitting(true);
-    setErrors(NO_ERRORS);
-    try {
-      onRequested(await api.requestChange({ resourceId: resource.id, request }));
-    } catch (e) {
-      setErrors(formErrorsFrom(e));
-    } finally {
-      setSubmitting(false);
-    }
+    await send(async () => onRequested(await api.requestChange({ resourceId: resource.id, request })));
   };
 
   return { submit, submitting, errors, clearErrors };
