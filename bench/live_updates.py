@@ -15,27 +15,24 @@ import asyncio
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
+from cryptography.fernet import Fernet
+from harness import free_port, fresh_database, rss_mib
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, Ping, Request, TextMessage
 
 import service.models  # noqa: F401  (every table, and the listeners that record events)
-from service import db
+from service import crypto, db
 from service.auth import auth_service
-from service.migrate import upgrade
 from service.resources.resource_model import Resource
 from service.templates.template_model import Template, TemplateVersion
 
-ADMIN_URL = os.environ.get("TEST_DATABASE_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 ENTITY = "component:default/bench"
 CHANGE = re.compile(rb'"name": "(change-[0-9-]+)"')
 
@@ -77,42 +74,14 @@ class Client:
                         self.ready.set()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _rss_kib(pid: int) -> int:
-    """Resident memory of a process and its children (gunicorn's arbiter and worker)."""
-    total = 0
-    for p in [pid, *_children(pid)]:
-        for line in Path(f"/proc/{p}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (OSError, IndexError):
-                pass
-    return found
-
-
 async def _measure(port: int, token: str, server_pid: int, sockets: int, changes: int, resource) -> dict:
     arrivals: dict = {}
-    before = _rss_kib(server_pid)
+    before = rss_mib(server_pid) * 1024
     clients = [Client(arrivals) for _ in range(sockets)]
     for start in range(0, sockets, 50):  # a few at a time, as browsers would arrive
         await asyncio.gather(*(c.connect(port, token) for c in clients[start:start + 50]))
     await asyncio.sleep(2)
-    per_socket = (_rss_kib(server_pid) - before) / sockets
+    per_socket = (rss_mib(server_pid) * 1024 - before) / sockets
     committed = {}
     for i in range(changes):
         resource.name = f"change-{sockets}-{i}"
@@ -135,45 +104,39 @@ def main() -> None:
     args = parser.parse_args()
     counts = [int(n) for n in args.sockets.split(",")]
 
-    name = f"ik_bench_{os.getpid()}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     server = None
-    try:
-        upgrade(url)
-
-        db.bind(db.make_engine(url))
-        _, token = auth_service.create_service_account("bench", "admin")
-        port = _free_port()
-        env = {**os.environ, "DATABASE_URL": url, "BROKER_URL": "memory://", "LOG_LEVEL": "WARNING",
-               "WS_PING_SECONDS": "3600",
-               "INFRAKITCHEN_DATA_DIR": tempfile.mkdtemp(prefix=name)}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "1",
-             "--threads", str(max(counts) + 50)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(150):
-            try:
-                requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
-        resource = _resource()
-        print(f"{'sockets':>8} {'events':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'KiB/socket':>11}")
-        for count in counts:
-            result = asyncio.run(_measure(port, token, server.pid, count, args.changes, resource))
-            lat = result["latencies"]
-            p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
-            print(f"{count:>8} {len(lat):>4}/{result['expected']:<4} {statistics.median(lat):>8.1f} {p99:>8.1f} "
-                  f"{max(lat):>8.1f} {result['kib_per_socket']:>11.1f}")
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=60)
-        db.session.remove()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    key = Fernet.generate_key().decode()  # the resource row seals its (empty) secret columns with it
+    crypto.set_key_ring(crypto.SecretBox([key]))
+    with fresh_database() as url:
+        try:
+            db.bind(db.make_engine(url))
+            _, token = auth_service.create_service_account("bench", "admin")
+            port = free_port()
+            env = {**os.environ, "DATABASE_URL": url, "BROKER_URL": "memory://", "LOG_LEVEL": "WARNING",
+                   "WS_PING_SECONDS": "3600", "ENCRYPTION_KEYS": key,
+                   "INFRAKITCHEN_DATA_DIR": tempfile.mkdtemp(prefix="ik_bench")}
+            server = subprocess.Popen(
+                [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers", "1",
+                 "--threads", str(max(counts) + 50)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(150):
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5)
+                    break
+                except requests.RequestException:
+                    time.sleep(0.2)
+            resource = _resource()
+            print(f"{'sockets':>8} {'events':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'KiB/socket':>11}")
+            for count in counts:
+                result = asyncio.run(_measure(port, token, server.pid, count, args.changes, resource))
+                lat = result["latencies"]
+                p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
+                print(f"{count:>8} {len(lat):>4}/{result['expected']:<4} {statistics.median(lat):>8.1f} "
+                      f"{p99:>8.1f} {max(lat):>8.1f} {result['kib_per_socket']:>11.1f}")
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=60)
+            db.session.remove()
 
 
 def _resource():
