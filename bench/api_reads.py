@@ -5,12 +5,17 @@ Seeds a fresh PostgreSQL database in bulk (bench/seed.py), serves it with `infra
 (the README's production command), and asks as an admin service account (who sees every resource: the largest
 pages to count). Clients and server share the machine's cores, as the issue's measurements did.
 
-    .venv/bin/python bench/api_reads.py [--scales 1000,10000,100000] [--requests 200] [--seconds 5]
+    .venv/bin/python bench/api_reads.py [--scales 1000,10000,100000] [--requests 200] [--seconds 5] [--against DIR]
+
+With `--against DIR` (e.g. `git worktree add /tmp/base <commit>`), DIR's code serves the same database beside
+this checkout's, and each shape's p50 is asked of both in alternating batches: the last columns are DIR's p50 and
+this one's as a ratio of it.
 
 Prints figures; asserts nothing.
 """
 
 import argparse
+import contextlib
 import threading
 import time
 
@@ -87,12 +92,27 @@ def throughput(url: str, headers: dict, clients: int, seconds: float) -> tuple[f
     return sum(done) / (time.perf_counter() - started), sum(errors)
 
 
+def alternated(base: str, other: str, path: str, headers: dict, count: int) -> tuple[list[float], list[float]]:
+    """Request times of the same page from two servers, in alternating batches (the machine's noise falls on
+    both alike)."""
+    times: tuple[list[float], list[float]] = ([], [])
+    with requests.Session() as first, requests.Session() as second:
+        for session, server in ((first, base), (second, other)):
+            timed_requests(session, server + path, headers, 20)  # warm: connections, caches
+        for _ in range(max(1, count // 20)):
+            times[0].extend(timed_requests(first, base + path, headers, 20))
+            times[1].extend(timed_requests(second, other + path, headers, 20))
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="1000,10000,100000")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--against", metavar="DIR", help="also serve the checkout in DIR (a `git worktree` of an "
+                        "older commit) on the same database: p50 of both, alternated, and their ratio")
     args = parser.parse_args()
     scales = [int(n) for n in args.scales.split(",")]
     shapes = args.shapes.split(",")
@@ -105,9 +125,13 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {token}"}
         versions = templates()
         raw = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
-        with serving(url, env={"ENCRYPTION_KEYS": key}) as (base, server):
+        with contextlib.ExitStack() as servers:
+            base, server = servers.enter_context(serving(url, env={"ENCRYPTION_KEYS": key}))
+            other = servers.enter_context(serving(url, env={"ENCRYPTION_KEYS": key}, code=args.against))[0] \
+                if args.against else None
             print(f"{'scale':>7} {'shape':<14} {'p50 ms':>7} {'p99 ms':>7} {'SQL p50':>8} {'API/SQL':>8} "
-                  f"{'1 client/s':>10} {'8 clients/s':>11} {'errors':>6} {'RSS MiB':>8}")
+                  f"{'1 client/s':>10} {'8 clients/s':>11} {'errors':>6} {'RSS MiB':>8}"
+                  + (f" {'DIR p50':>8} {'p50/DIR':>8}" if other else ""))
             seeded = 0
             for scale in scales:
                 grow(versions, seeded, scale)
@@ -118,15 +142,20 @@ def main() -> None:
                 for name in shapes:
                     path, *statements = SHAPES[name]
                     page_url = base + path.format(**params)
-                    with requests.Session() as session:
-                        timed_requests(session, page_url, headers, 20)  # warm: connections, caches
-                        api = timed_requests(session, page_url, headers, args.requests)
+                    if other:
+                        api, theirs = alternated(base, other, path.format(**params), headers, args.requests)
+                    else:
+                        with requests.Session() as session:
+                            timed_requests(session, page_url, headers, 20)  # warm: connections, caches
+                            api = timed_requests(session, page_url, headers, args.requests)
                     sql = timed_sql(raw, [s for s in statements if s], params, args.requests)
                     one, _ = throughput(page_url, headers, 1, args.seconds)
                     eight, errors = throughput(page_url, headers, 8, args.seconds)
                     print(f"{scale:>7} {name:<14} {median(api):>7.1f} {percentile(api, 0.99):>7.1f} "
                           f"{median(sql):>8.1f} {median(api) / median(sql):>8.1f} {one:>10.0f} {eight:>11.0f} "
-                          f"{errors:>6} {rss_mib(server.pid):>8.0f}", flush=True)
+                          f"{errors:>6} {rss_mib(server.pid):>8.0f}"
+                          + (f" {median(theirs):>8.1f} {median(api) / median(theirs):>8.2f}" if other else ""),
+                          flush=True)
         raw.close()
         db.session.remove()
 

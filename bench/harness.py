@@ -43,13 +43,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(database_url: str, *args: str, env: dict | None = None):
-    """`infrakitchen serve` with its defaults (plus `args`) on a free port: yields (base URL, process)."""
+def serving(database_url: str, *args: str, env: dict | None = None, code: str | None = None):
+    """`infrakitchen serve` with its defaults (plus `args`) on a free port: yields (base URL, process). `code`: a
+    checkout of another commit (a `git worktree`) to serve instead of this one, for A/B runs."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "BROKER_URL": "memory://", "LOG_LEVEL": "WARNING",
            "INFRAKITCHEN_DATA_DIR": tempfile.mkdtemp(prefix="ik_bench"), **(env or {})}
+    if code:
+        env["PYTHONPATH"] = code
     process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port), *args], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         for _ in range(300):

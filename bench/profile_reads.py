@@ -8,7 +8,9 @@ Prints the profile (pyinstrument's text tree) and statements per request; assert
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 
 from api_reads import SHAPES
 from cryptography.fernet import Fernet
@@ -28,6 +30,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10000)
     parser.add_argument("--shape", default="list", choices=list(SHAPES))
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--cprofile", action="store_true")
     args = parser.parse_args()
 
     with fresh_database("ik_profile") as url:
@@ -47,12 +50,20 @@ def main() -> None:
         statements = []
         event.listen(db.session().get_bind(), "before_cursor_execute",
                      lambda *a: statements.append(a[2].split()[0]))
-        profiler = Profiler(interval=0.0005)
-        profiler.start()
-        for _ in range(args.requests):
-            client.get(url_path, headers=headers)
-        profiler.stop()
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        if args.cprofile:  # a flat list by own time: which library calls add up
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                client.get(url_path, headers=headers)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
+        else:
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            for _ in range(args.requests):
+                client.get(url_path, headers=headers)
+            profiler.stop()
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
         print(f"SQL statements per request: {len(statements) / args.requests:.1f} "
               f"({', '.join(sorted(set(statements)))})")
         db.session.remove()

@@ -11,7 +11,7 @@ from flask_sock import Sock
 
 import service.models  # noqa: F401  (every table, and the listeners that record events)
 from celery_tasks.celery_app import make_celery, publisher
-from service import api_docs, crypto, db, messaging, strict_query
+from service import api_docs, crypto, db, json_codec, messaging, strict_query
 from service.audit import audit_view
 from service.auth import auth_guard, auth_view
 from service.auth.auth_service import TokenTrust
@@ -83,6 +83,7 @@ def _token_trust(settings: Settings) -> TokenTrust:
 def create_app(settings: Settings | None = None, *, bind_database: bool = True) -> Flask:
     settings = settings or load_settings()
     app = Flask("infrakitchen")
+    app.json = json_codec.ResponseJson(app)
     app.config.update(api_config(settings))
     if bind_database:
         db.bind(db.make_engine(settings.database_url))

@@ -5,7 +5,8 @@ One `session` (thread/greenlet scoped) serves the request or the task. Two kinds
   call, rolls back on any exception (OTF's `sql.DB.Tx`). Public service functions are these.
 - `@joins_unit_of_work`: a step of someone else's unit (an audit entry, a run row queued with a state change).
   It never commits, and refuses to run outside a unit of work, where its writes would commit with nothing.
-Views and crud never commit.
+Views and crud never commit. A request authenticates `left_open()`: its view's unit of work then commits the
+authentication's reads and writes with its own, one transaction and one connection per request.
 """
 
 import contextlib
@@ -14,13 +15,18 @@ import os
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, create_engine, event, make_url
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, MetaData, bindparam, create_engine, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
+
+from service import json_codec
 
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 session = scoped_session(sessionmaker(expire_on_commit=False))
@@ -61,6 +67,30 @@ class UtcDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class OneOf(ColumnElement[bool]):
+    """`column IN :name` for a list given when the statement runs. On PostgreSQL one array parameter (`= ANY`):
+    the SQL text is then the same whatever the list holds, so psycopg converts it once and prepares it, where an
+    expanded IN is new text to convert on every run (a millisecond for 50 ids). Expanded elsewhere."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement), ("name", InternalTraversal.dp_string)]
+
+    def __init__(self, column, name: str):
+        self.column, self.name = column, name
+
+
+@compiles(OneOf, "postgresql")
+def _one_of_array(element: OneOf, compiler, **kw) -> str:
+    values = bindparam(element.name, type_=ARRAY(element.column.type))
+    return f"{compiler.process(element.column, **kw)} = ANY ({compiler.process(values, **kw)})"
+
+
+@compiles(OneOf)
+def _one_of_expanded(element: OneOf, compiler, **kw) -> str:
+    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
 
 
 def add_unique(session, row, conflict: Exception):
@@ -122,10 +152,11 @@ def _private_sqlite_files(url: str) -> None:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         _private_sqlite_files(url)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               json_deserializer=json_codec.loads)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, json_deserializer=json_codec.loads)
 
 
 def bind(engine: Engine) -> None:
@@ -155,6 +186,23 @@ def unit_of_work(fn):
             current.info["uow_depth"] = depth
 
     return wrapper
+
+
+@contextlib.contextmanager
+def left_open():
+    """Units of work inside do not end the transaction: the next outermost unit of work commits it with its own
+    (or the session's removal at the end of the request rolls it back). An exception inside rolls it back."""
+    current = session()
+    depth = current.info.get("uow_depth", 0)
+    current.info["uow_depth"] = depth + 1
+    try:
+        yield
+    except BaseException:
+        if depth == 0:
+            current.rollback()
+        raise
+    finally:
+        current.info["uow_depth"] = depth
 
 
 def joins_unit_of_work(fn):

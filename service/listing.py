@@ -6,9 +6,14 @@ that many by number. An estimated total says so (`Total.estimated`; `"total_esti
 """
 
 import json
+from collections.abc import Callable
 
-from sqlalchemy import Select, func, inspect, literal, select
+from sqlalchemy import Row, Select, func, inspect, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from service.errors import ValidationFailed
 
@@ -37,21 +42,28 @@ def apply_sort(query: Select, sort: str, columns: dict, tiebreak) -> Select:
     return query.order_by(column.asc(), tiebreak.asc())
 
 
-def page_of(session: Session, query: Select, page: int, page_size: int, options=()) -> tuple[list, Total]:
-    """One page of `query` (loaded with the ORM `options`) and the number of rows it matches (see the module's
-    note on totals)."""
+def page_of(session: Session, query: Select, page: int, page_size: int) -> tuple[list, Total]:
+    """One page of `query` and the number of rows it matches (see the module's note on totals)."""
     total = count(session, query)
     offset = (page - 1) * page_size
     if offset >= total and not total.estimated:
         return [], total  # past the end (also keeps absurd page numbers away from the database's integer limits)
-    if not options:
-        return list(session.scalars(query.limit(page_size).offset(offset)).all()), total
-    # The page's keys first (an index walk), then its rows with what `options` joins to them: joined before the
-    # limit, the database would join every matching row and sort them all.
+    return list(session.scalars(query.limit(page_size).offset(offset)).all()), total
+
+
+def page_of_rows(session: Session, query: Select, page: int, page_size: int,
+                 shown: Callable[[Select], Select]) -> tuple[list[Row], Total]:
+    """page_of as plain rows, for reads that need no ORM objects: `shown(query)` is `query` selecting the columns
+    a page shows, joined to the tables they come from."""
+    total = count(session, query)
+    offset = (page - 1) * page_size
+    if offset >= total and not total.estimated:
+        return [], total
+    # The page's keys first (an index walk), then its rows joined to the rest: joined before the limit, the
+    # database would join every matching row and sort them all.
     key = inspect(query.column_descriptions[0]["entity"]).primary_key[0]
     keys = query.with_only_columns(key).limit(page_size).offset(offset).subquery()
-    items = session.scalars(query.options(*options).join(keys, key == keys.c[key.name])).unique().all()
-    return list(items), total
+    return list(session.execute(shown(query).join(keys, key == keys.c[key.name])).all()), total
 
 
 def count(session: Session, query: Select) -> Total:
@@ -69,10 +81,25 @@ def _count_all(session: Session, rows: Select) -> int:
     return session.scalar(select(func.count()).select_from(rows.subquery()))
 
 
+class _Explain(Executable, ClauseElement):
+    """EXPLAIN (FORMAT JSON) of a statement, compiled (and cached) as SQLAlchemy compiles the statement itself."""
+
+    inherit_cache = True
+    _traverse_internals = [("statement", InternalTraversal.dp_clauseelement)]
+    _all_selected_columns = ()  # its one column is the plan, read by position
+
+    def __init__(self, statement: Select):
+        self.statement = statement
+
+
+@compiles(_Explain)
+def _compile_explain(element: _Explain, compiler, **kw) -> str:
+    return f"EXPLAIN (FORMAT JSON) {compiler.process(element.statement, **kw)}"
+
+
 def _planned_rows(session: Session, rows: Select) -> int:
     """The planner's estimate of how many rows `rows` returns (the statistics ANALYZE and autovacuum keep)."""
-    compiled = rows.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
-    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    plan = session.execute(_Explain(rows)).scalar()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
 

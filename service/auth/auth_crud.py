@@ -1,15 +1,18 @@
 import uuid
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from service import db
 from service.auth.auth_model import ServiceAccount, User
 from service.errors import Conflict
 
+# Built once: every request with a service-account token asks it.
+_BY_HASH = select(ServiceAccount).where(ServiceAccount.token_hash == bindparam("token_hash"))
+
 
 def get_service_account_by_hash(session: Session, token_hash: str) -> ServiceAccount | None:
-    return session.scalar(select(ServiceAccount).where(ServiceAccount.token_hash == token_hash))
+    return session.scalar(_BY_HASH, {"token_hash": token_hash})
 
 
 def get_service_account_by_name(session: Session, name: str) -> ServiceAccount | None:

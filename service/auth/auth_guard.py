@@ -2,6 +2,7 @@
 
 from flask import Flask, g, request
 
+from service import db
 from service.auth import auth_service
 from service.auth.principal import Principal
 
@@ -22,7 +23,9 @@ def install(app: Flask) -> None:
         if guest_role and "Authorization" not in request.headers:
             g.principal = Principal(subject="guest", kind="guest", role=guest_role)
             return None
-        g.principal = auth_service.authenticate(request.headers.get("Authorization"), app.extensions["token_trust"])
+        with db.left_open():  # the view's unit of work commits it: one transaction per request
+            g.principal = auth_service.authenticate(request.headers.get("Authorization"),
+                                                    app.extensions["token_trust"])
         return None
 
 

@@ -1,14 +1,15 @@
 import uuid
 
-from sqlalchemy import Select, func, literal, select
-from sqlalchemy.orm import Session, joinedload, undefer
+from sqlalchemy import Row, Select, bindparam, func, literal, null, select, union_all
+from sqlalchemy.orm import Session, aliased, undefer
 
 from service import db
 from service.db import JsonType
 from service.errors import Conflict
+from service.integrations.integration_model import Integration, resource_integrations
 from service.resources.resource_model import Resource, ResourceParent
 from service.runs.run_model import Run
-from service.templates.template_model import Template, TemplateVersion
+from service.templates.template_model import Lifecycle, Template, TemplateVersion
 
 
 def get_resource(session: Session, resource_id: uuid.UUID, options=()) -> Resource | None:
@@ -20,16 +21,64 @@ def get_resource_for_update(session: Session, resource_id: uuid.UUID) -> Resourc
     return session.scalar(select(Resource).where(Resource.id == resource_id).with_for_update())
 
 
-# What a list page shows of each resource's template, version and last run, joined into the page's own query
-# (only the columns shown): three round trips and most of the loading time fewer than a query per relationship.
-PAGE_LOADING = (
-    joinedload(Resource.template, innerjoin=True).load_only(Template.name, Template.requires_approval),
-    joinedload(Resource.template_version, innerjoin=True).load_only(
-        TemplateVersion.template_id, TemplateVersion.version, TemplateVersion.created_at, TemplateVersion.lifecycle),
-    joinedload(Resource.last_run).load_only(Run.kind, Run.status, Run.created_at, Run.finished_at),
+# What the API shows of a resource, as plain rows: the list and the single read skip the ORM's objects, which
+# cost most of a request (resource_schema.shown turns a row into the ResourceSchema shape). Its template's
+# newest active version comes along, so `upgrade_available` needs no query of its own.
+_candidate = aliased(TemplateVersion, name="candidate")
+_newest = aliased(TemplateVersion, name="newest")
+_NEWEST_ID = (select(_candidate.id)
+              .where(_candidate.template_id == Resource.template_id, _candidate.lifecycle == Lifecycle.ACTIVE)
+              .order_by(_candidate.created_at.desc(), _candidate.id.desc()).limit(1)
+              .correlate_except(_candidate).scalar_subquery())
+SHOWN_COLUMNS = (
+    Resource.id, Resource.name, Resource.state, Resource.status, Resource.variables, Resource.secret_names,
+    Resource.outputs, Resource.template_id, Resource.template_version_id, Resource.entity_ref, Resource.owner,
+    Resource.pending_reason, Resource.auto_provision, Resource.approval, Resource.parent_outputs_changed_at,
+    Resource.created_by, Resource.created_at, Resource.updated_at,
+    Template.name.label("template_name"), TemplateVersion.version.label("template_version"),
+    TemplateVersion.created_at.label("version_created_at"),
+    Run.id.label("run_id"), Run.kind.label("run_kind"), Run.status.label("run_status"),
+    Run.created_at.label("run_created_at"), Run.finished_at.label("run_finished_at"),
+    _newest.id.label("newest_id"), _newest.version.label("newest_version"),
+    _newest.created_at.label("newest_created_at"),
 )
-# One resource: its few integrations and parents joined too, so it is one query.
-ONE_LOADING = (*PAGE_LOADING, joinedload(Resource.integrations), joinedload(Resource.parents))
+
+
+def shown(query: Select) -> Select:
+    """`query` (of resources: its filters and order) selecting SHOWN_COLUMNS."""
+    return (query.with_only_columns(*SHOWN_COLUMNS)
+            .join(Template, Template.id == Resource.template_id)
+            .join(TemplateVersion, TemplateVersion.id == Resource.template_version_id)
+            .outerjoin(Run, Run.id == Resource.last_run_id)
+            .outerjoin(_newest, _newest.id == _NEWEST_ID))
+
+
+# Built once, like template_crud.NEWEST_ACTIVE: building these cost more than running them.
+_SHOWN_ONE = shown(select(Resource).where(Resource.id == bindparam("resource_id")))
+_LINKS = union_all(
+    select(ResourceParent.resource_id, literal("parents").label("kind"), ResourceParent.parent_id.label("other"),
+           null().label("name"))
+    .where(db.OneOf(ResourceParent.resource_id, "resource_ids")),
+    select(resource_integrations.c.resource_id, literal("integrations"), Integration.id, Integration.name)
+    .join(Integration, Integration.id == resource_integrations.c.integration_id)
+    .where(db.OneOf(resource_integrations.c.resource_id, "resource_ids")),
+)
+
+
+def shown_resource(session: Session, resource_id: uuid.UUID) -> Row | None:
+    return session.execute(_SHOWN_ONE, {"resource_id": resource_id}).first()
+
+
+def links_of(session: Session, resource_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, list[uuid.UUID]]]:
+    """{resource id: {"parents": [ids, by id], "integrations": [ids, by name]}} of the resources named, in one
+    query (ids absent when a resource has neither)."""
+    if not resource_ids:
+        return {}
+    links: dict[uuid.UUID, dict[str, list]] = {}
+    rows = session.execute(_LINKS, {"resource_ids": resource_ids}).all()
+    for resource_id, kind, other, _name in sorted(rows, key=lambda row: (row[1], row[3] or "", row[2])):
+        links.setdefault(resource_id, {"parents": [], "integrations": []})[kind].append(other)
+    return links
 
 
 def select_resources(entity_ref=None, state=None, status=None, template_id=None, name=None, owner=None,

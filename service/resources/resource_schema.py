@@ -129,6 +129,35 @@ class ResourceSchema(ma.Schema):
         return masked_outputs(resource.outputs)
 
 
+def shown(row, links: dict | None = None) -> dict:
+    """What ResourceSchema dumps of a resource, from a resource_crud.SHOWN_COLUMNS row and its links
+    (resource_crud.links_of), without marshmallow's per-field work: lists and single reads are most of the
+    traffic. tests/resources/test_resource_reads.py holds the two equal."""
+    links = links or {}
+    newer = row.newest_id is not None and row.newest_id != row.template_version_id \
+        and row.newest_created_at > row.version_created_at
+    return {
+        "id": str(row.id), "name": row.name, "state": row.state, "status": row.status,
+        "variables": variable_values.masked(row.variables, row.secret_names), "outputs": masked_outputs(row.outputs),
+        "template_id": str(row.template_id), "template_name": row.template_name,
+        "template_version_id": str(row.template_version_id), "template_version": row.template_version,
+        "last_run": None if row.run_id is None else {
+            "id": str(row.run_id), "kind": row.run_kind, "status": row.run_status,
+            "created_at": _iso(row.run_created_at), "finished_at": _iso(row.run_finished_at)},
+        "entity_ref": row.entity_ref, "owner": row.owner,
+        "integration_ids": [str(i) for i in links.get("integrations", ())],
+        "parent_ids": [str(i) for i in links.get("parents", ())],
+        "pending_reason": row.pending_reason, "auto_provision": row.auto_provision,
+        "approval": None if row.approval is None else _APPROVAL.dump(row.approval),
+        "upgrade_available": {"version_id": str(row.newest_id), "version": row.newest_version} if newer else None,
+        "parent_outputs_changed": row.parent_outputs_changed_at is not None,
+        "created_by": row.created_by, "created_at": _iso(row.created_at), "updated_at": _iso(row.updated_at),
+    }
+
+
+_APPROVAL = ApprovalSchema()
+
+
 def masked_outputs(outputs: dict | None) -> dict | None:
     if outputs is None:
         return None

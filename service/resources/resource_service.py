@@ -15,8 +15,8 @@ from service.audit import audit_service
 from service.auth.principal import Principal
 from service.errors import Conflict, InvalidState, PermissionDenied, ValidationFailed
 from service.integrations import integration_service
-from service.listing import apply_sort, page_of
-from service.resources import resource_crud, resource_parents, variable_rules, variable_values
+from service.listing import Total, apply_sort, page_of_rows
+from service.resources import resource_crud, resource_parents, resource_schema, variable_rules, variable_values
 from service.resources.resource_model import Resource
 from service.resources.resource_states import Action, InvalidResourceTransition, State, Status, find_rule
 from service.templates import template_dependencies, template_service
@@ -115,33 +115,24 @@ def get_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
 
 
 @db.unit_of_work
-def show_resource(actor: Principal, resource_id: uuid.UUID) -> Resource:
-    """get_resource, with `upgrade` (what the API shows as upgrade_available), in one query."""
+def show_resource(actor: Principal, resource_id: uuid.UUID) -> dict:
+    """What the API shows of one resource (resource_schema.shown, `upgrade_available` included), in two queries."""
     actor.require("read")
-    resource = resource_crud.get_resource(db.session(), resource_id, resource_crud.ONE_LOADING)
-    return _with_upgrades([access.require_visible(actor, resource, resource_id)])[0]
+    session = db.session()
+    row = access.require_visible(actor, resource_crud.shown_resource(session, resource_id), resource_id)
+    return resource_schema.shown(row, resource_crud.links_of(session, [row.id]).get(row.id))
 
 
 @db.unit_of_work
-def list_resources(actor: Principal, filters: dict, sort: str, page: int, page_size: int):
-    """(resources, total) matching the filters, each with `upgrade`."""
+def list_resources(actor: Principal, filters: dict, sort: str, page: int, page_size: int) -> tuple[list[dict], Total]:
+    """(what the API shows of each resource matching the filters, total), in four queries whatever the page holds."""
     actor.require("read")
+    session = db.session()
     query = resource_crud.select_resources(**filters, owners=access.visible_owners(actor))
     query = apply_sort(query, sort, SORTS, Resource.id)
-    resources, total = page_of(db.session(), query, page, page_size, resource_crud.PAGE_LOADING)
-    return _with_upgrades(resources), total
-
-
-def _with_upgrades(resources: list[Resource]) -> list[Resource]:
-    """Set `upgrade` on each: {version_id, version} of its template's newest active version when that is newer
-    than its own, else None (one query for the page)."""
-    newest = template_service.newest_active_versions(list({r.template_id for r in resources}))
-    for resource in resources:
-        version = newest.get(resource.template_id)
-        newer = version is not None and version.id != resource.template_version_id \
-            and version.created_at > resource.template_version.created_at
-        resource.upgrade = {"version_id": version.id, "version": version.version} if newer else None
-    return resources
+    rows, total = page_of_rows(session, query, page, page_size, resource_crud.shown)
+    links = resource_crud.links_of(session, [row.id for row in rows])
+    return [resource_schema.shown(row, links.get(row.id)) for row in rows], total
 
 
 @db.unit_of_work

@@ -24,7 +24,7 @@ from service.resources.resource_schema import (
 from service.runs import run_service
 from service.runs.run_model import Run, RunKind
 from service.runs.run_schema import RunQueryArgsSchema, RunSchema
-from service.schemas import Blueprint
+from service.schemas import Blueprint, already_dumped
 
 blp = Blueprint("resources", __name__, url_prefix="/api/v1/resources",
                 description="Resources: template instances, and the actions that move them through their states.")
@@ -68,7 +68,8 @@ class ResourceViews(MethodView):
         """List resources"""
         sort = args.pop("sort")
         actor = current_principal()
-        return respond_with_page(pagination_parameters, resource_service.list_resources, actor, args, sort)
+        return already_dumped(respond_with_page(pagination_parameters, resource_service.list_resources, actor, args,
+                                                sort))
 
     @blp.arguments(ResourceCreateSchema)
     @blp.response(201, ResourceSchema)
@@ -86,7 +87,7 @@ class ResourceByIdViews(MethodView):
     @blp.alt_response(404, "NOT_FOUND")
     def get(self, resource_id: uuid.UUID):
         """Get a resource"""
-        return resource_service.show_resource(current_principal(), resource_id)
+        return already_dumped(resource_service.show_resource(current_principal(), resource_id))
 
     @blp.arguments(ChangeRequestSchema)
     @blp.response(201, ChangeSchema)

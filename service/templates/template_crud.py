@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service import db
@@ -54,7 +54,7 @@ def _newest_active(only_some: bool) -> Select:
                                            order_by=(TemplateVersion.created_at.desc(), TemplateVersion.id.desc()))
                     .label("rank")).where(TemplateVersion.lifecycle == Lifecycle.ACTIVE)
     if only_some:
-        ranked = ranked.where(TemplateVersion.template_id.in_(bindparam("template_ids", expanding=True)))
+        ranked = ranked.where(db.OneOf(TemplateVersion.template_id, "template_ids"))
     ranked = ranked.subquery()
     return select(ranked.c.template_id, ranked.c.id, ranked.c.version, ranked.c.created_at).where(ranked.c.rank == 1)
 

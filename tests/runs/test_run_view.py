@@ -82,9 +82,9 @@ def test_a_finished_run_cannot_be_cancelled(client, admin, run):
 
 
 def test_only_admins_may_force_cancel(client, run):
-    member = bearer(make_token("member"))
-    assert client.post(f"/api/v1/runs/{run.id}/cancel", json={"force": True}, headers=member).status_code == 403
-    assert client.post(f"/api/v1/runs/{run.id}/cancel", headers=bearer(make_token("viewer"))).status_code == 403
+    member, run_id = bearer(make_token("member")), run.id  # a refused request rolls back (and expires) the session
+    assert client.post(f"/api/v1/runs/{run_id}/cancel", json={"force": True}, headers=member).status_code == 403
+    assert client.post(f"/api/v1/runs/{run_id}/cancel", headers=bearer(make_token("viewer"))).status_code == 403
 
 
 def test_a_plan_leaves_the_resource_as_it_was_and_blocks_a_second_run(client, admin, db_session):

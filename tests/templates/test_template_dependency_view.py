@@ -47,11 +47,11 @@ def test_bad_wiring_is_422_per_variable(client, admin, templates):
 
 
 def test_members_may_read_but_not_declare(client, templates):
-    network, web = templates
-    member = bearer(make_token("member"))
-    assert client.post(f"/api/v1/templates/{web.id}/dependencies", headers=member,
+    (network, web), member = templates, bearer(make_token("member"))
+    web_id = web.id  # a refused request rolls back (and expires) the session the test shares
+    assert client.post(f"/api/v1/templates/{web_id}/dependencies", headers=member,
                        json={"parent_template_id": str(network.id)}).status_code == 403
-    assert client.get(f"/api/v1/templates/{web.id}/dependencies", headers=member).status_code == 200
+    assert client.get(f"/api/v1/templates/{web_id}/dependencies", headers=member).status_code == 200
 
 
 def test_an_unknown_parent_template_is_422_on_the_field(client, admin, templates):

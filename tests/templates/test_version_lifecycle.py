@@ -44,9 +44,10 @@ def test_a_deprecated_version_takes_no_new_resources_and_its_resources_see_the_u
         template_service.resolve_version(ADMIN, versions["1"].template_id, versions["1"].id)
     old = ResourceFactory(version=versions["1"], state=State.PROVISIONED, status=Status.DONE)
     current = ResourceFactory(version=versions["2"])
-    assert resource_service.show_resource(ADMIN, old.id).upgrade == {"version_id": versions["2"].id, "version": "2"}
-    listed = {r.id: r.upgrade for r in resource_service.list_resources(ADMIN, {}, "name", 1, 50)[0]}
-    assert listed == {old.id: {"version_id": versions["2"].id, "version": "2"}, current.id: None}
+    upgrade = {"version_id": str(versions["2"].id), "version": "2"}
+    assert resource_service.show_resource(ADMIN, old.id)["upgrade_available"] == upgrade
+    listed = {r["id"]: r["upgrade_available"] for r in resource_service.list_resources(ADMIN, {}, "name", 1, 50)[0]}
+    assert listed == {str(old.id): upgrade, str(current.id): None}
     assert versions["1"].deprecated is True  # what older clients read
 
 
