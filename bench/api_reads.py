@@ -1,5 +1,6 @@
 """Read paths of the API at 1k, 10k and 100k resources: per shape p50/p99 of one client, the raw SQL of the same
-page beside it as a ratio, requests per second at 1 and 8 clients, and the server's resident memory.
+page beside it as a ratio, requests per second at 1 and 8 clients, and the server's memory after them: the
+largest resident set of one of its processes (gunicorn's master or a worker) and the proportional share of all.
 
 Seeds a fresh PostgreSQL database in bulk (bench/seed.py), serves it with `infrakitchen serve` and its defaults
 (the README's production command), and asks as an admin service account (who sees every resource: the largest
@@ -22,7 +23,7 @@ import time
 import psycopg
 import requests
 from cryptography.fernet import Fernet
-from harness import fresh_database, median, percentile, rss_mib, serving
+from harness import fresh_database, median, memory_mib, percentile, serving
 from seed import entity, grow, templates
 
 from service import crypto, db
@@ -130,7 +131,7 @@ def main() -> None:
             other = servers.enter_context(serving(url, env={"ENCRYPTION_KEYS": key}, code=args.against))[0] \
                 if args.against else None
             print(f"{'scale':>7} {'shape':<14} {'p50 ms':>7} {'p99 ms':>7} {'SQL p50':>8} {'API/SQL':>8} "
-                  f"{'1 client/s':>10} {'8 clients/s':>11} {'errors':>6} {'RSS MiB':>8}"
+                  f"{'1 client/s':>10} {'8 clients/s':>11} {'errors':>6} {'RSS/proc':>8} {'PSS all':>8}"
                   + (f" {'DIR p50':>8} {'p50/DIR':>8}" if other else ""))
             seeded = 0
             for scale in scales:
@@ -151,9 +152,10 @@ def main() -> None:
                     sql = timed_sql(raw, [s for s in statements if s], params, args.requests)
                     one, _ = throughput(page_url, headers, 1, args.seconds)
                     eight, errors = throughput(page_url, headers, 8, args.seconds)
+                    largest, shared = memory_mib(server.pid)
                     print(f"{scale:>7} {name:<14} {median(api):>7.1f} {percentile(api, 0.99):>7.1f} "
                           f"{median(sql):>8.1f} {median(api) / median(sql):>8.1f} {one:>10.0f} {eight:>11.0f} "
-                          f"{errors:>6} {rss_mib(server.pid):>8.0f}"
+                          f"{errors:>6} {largest:>8.0f} {shared:>8.0f}"
                           + (f" {median(theirs):>8.1f} {median(api) / median(theirs):>8.2f}" if other else ""),
                           flush=True)
         raw.close()

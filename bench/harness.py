@@ -86,6 +86,20 @@ def rss_mib(pid: int) -> float:
     return total_kib / 1024
 
 
+def memory_mib(pid: int) -> tuple[float, float]:
+    """(the largest resident memory of one process, the proportional share of all) for `pid` and its descendants,
+    in MiB. Workers forked from gunicorn's master share its pages, which RSS counts in each of them and PSS
+    divides among them: the sum of PSS is what the tree costs the machine."""
+    largest = total = 0.0
+    for member in [pid, *descendants(pid)]:
+        with contextlib.suppress(OSError):
+            fields = dict(line.split(":", 1) for line in Path(f"/proc/{member}/smaps_rollup").read_text()
+                          .splitlines()[1:])
+            largest = max(largest, int(fields["Rss"].split()[0]) / 1024)
+            total += int(fields["Pss"].split()[0]) / 1024
+    return largest, total
+
+
 def descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
