@@ -12,6 +12,7 @@ authentication's reads and writes with its own, one transaction and one connecti
 import contextlib
 import functools
 import os
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -19,7 +20,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, MetaData, b
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.sql.expression import ColumnElement
@@ -156,7 +157,31 @@ def make_engine(url: str) -> Engine:
                                json_deserializer=json_codec.loads)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, json_deserializer=json_codec.loads)
+    engine = create_engine(url, pool_size=5, max_overflow=10, json_deserializer=json_codec.loads)
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's pool_pre_ping, for connections that sat unused a while only: a pool in use hands back a
+    connection a few milliseconds after it last worked, and the ping was a round trip on every request. One that
+    did die meanwhile (the database restarted) fails that request with 503; the pool then reconnects."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):
+        if time.monotonic() - record.info.get("checked_in", float("-inf")) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError("the connection was closed while it sat in the pool") from error  # try another
 
 
 def bind(engine: Engine) -> None:
