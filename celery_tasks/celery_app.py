@@ -29,6 +29,10 @@ def make_celery(settings: Settings) -> InfraCelery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # Celery's "reduce the prefetch count after a reconnect, restore it as tasks finish" can leave a worker
+        # consuming nothing after RabbitMQ comes back while runs were in flight (celery#9512; seen here with the
+        # thread pool, tests/faults/test_broker_outage.py): it starts again at its full (small) prefetch instead.
+        worker_enable_prefetch_count_reduction=False,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,

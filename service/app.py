@@ -19,7 +19,7 @@ from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.changes import change_view
 from service.config import Settings, load_settings
 from service.crypto import box_for, development_key
-from service.errors import DomainError, handle_domain_error
+from service.errors import DATABASE_UNAVAILABLE, DomainError, handle_database_unavailable, handle_domain_error
 from service.events import event_view
 from service.events.event_hub import EventHub
 from service.health import health_view
@@ -56,7 +56,9 @@ def api_config(settings: Settings) -> dict:
         "API_SPEC_OPTIONS": {
             "info": {"description": "Self-service infrastructure: templates, resources, runs and audit. Every error "
                                     "is JSON in the Error shape, a 414 for a request line over 8190 bytes too. A "
-                                    "query parameter an operation does not declare answers 422."},
+                                    "query parameter an operation does not declare answers 422. While the "
+                                    "database is unreachable any operation answers 503 (the Error shape, with "
+                                    "Retry-After): try again then."},
             "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearerAuth": []}],
         },
@@ -78,6 +80,12 @@ def _token_trust(settings: Settings) -> TokenTrust:
     sessions = (SessionTokens(list(settings.session_keys) or [development_key(settings, "session.key")])
                 if settings.oauth_providers else None)
     return TokenTrust(backstage, settings.backstage_user_role, sessions, settings.oauth_user_role)
+
+
+def _database_unavailable(error: Exception):
+    # The session's connection may be dead: drop it now (the pool replaces one the database closed).
+    db.session.remove()
+    return handle_database_unavailable(error)
 
 
 def create_app(settings: Settings | None = None, *, bind_database: bool = True) -> Flask:
@@ -102,6 +110,8 @@ def create_app(settings: Settings | None = None, *, bind_database: bool = True) 
         domain.register(app, api, sock)
     app.extensions["event_hub"] = EventHub(settings.database_url, settings.event_poll_ms / 1000)
     app.register_error_handler(DomainError, handle_domain_error)
+    for unavailable in DATABASE_UNAVAILABLE:  # raised anywhere: a view, authentication, a long poll
+        app.register_error_handler(unavailable, _database_unavailable)
     app.extensions["secret_box"] = box_for(settings)
     crypto.set_key_ring(app.extensions["secret_box"])
     app.extensions["oauth_providers"] = {p.name: p for p in settings.oauth_providers}

@@ -4,7 +4,18 @@ The body is flask-smorest's error shape `{code, status, message, errors}` so cli
 validation errors raised by webargs and for domain errors raised by services.
 """
 
+import logging
 from http import HTTPStatus
+
+from sqlalchemy import exc as sa_exc
+
+log = logging.getLogger(__name__)
+
+# The database cannot answer now (stopped, restarting, failing over, out of connections): psycopg's
+# OperationalError as SQLAlchemy wraps it, a connection lost mid-statement, a pool with no connection to give.
+# Worth trying again, so the API answers 503 with Retry-After and the worker waits (run_executor._patiently).
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class DomainError(Exception):
@@ -65,3 +76,13 @@ def handle_domain_error(error: DomainError):
     if isinstance(error, TooManyRequests):
         headers["Retry-After"] = str(error.retry_after)
     return domain_error_body(error), error.status_code, headers
+
+
+def handle_database_unavailable(error: Exception):
+    """503 in the error shape for DATABASE_UNAVAILABLE, with Retry-After. The log names the driver's error only:
+    SQLAlchemy's text of it holds the statement and its parameters."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[:1] or [type(error).__name__]
+    log.warning("database unavailable: %s: %s", type(getattr(error, "orig", None) or error).__name__, reason[0])
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    body = {"code": status.value, "status": status.phrase, "message": "the database is unavailable; try again shortly"}
+    return body, status.value, {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}

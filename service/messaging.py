@@ -40,8 +40,15 @@ def _flush_outbox(session: Session) -> None:
             # The row is committed, so nothing is lost: the sweeper publishes it again later.
             log.warning("could not publish %s%s; the sweeper will retry", task_name, args, exc_info=True)
             continue
-        if on_sent is not None:
+        if on_sent is None:
+            continue
+        try:
             on_sent()
+        except Exception:
+            # Its own transaction, after the request's committed: the database went away in between. The
+            # request still succeeded; the sweeper sends the message once more (a second delivery claims nothing).
+            log.warning("could not record that %s%s was sent; the sweeper will send it again", task_name, args,
+                        exc_info=True)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -170,6 +170,61 @@ class Api:
         )
 
 
+class HttpResponse:
+    """A `requests` response as Api reads a Flask test client's: `status_code`, `headers`, `get_json(silent=)`."""
+
+    def __init__(self, response: requests.Response):
+        self.response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.data = response.content
+
+    def get_json(self, silent: bool = False):
+        try:
+            return self.response.json()
+        except ValueError:
+            if silent:
+                return None
+            raise
+
+    @property
+    def json(self):
+        return self.get_json(silent=True)
+
+
+class HttpClient:
+    """The Flask test client's calls (`get`, `post`, ..., `open(path, method=)`) over HTTP to a served API at `root`
+    (`http://host:port`), each bounded by `timeout` seconds: `Api(HttpClient(root), token)` drives a real server
+    as Api drives the app in-process."""
+
+    def __init__(self, root: str, timeout: float = 10.0):
+        self.root = root.rstrip("/")
+        self.timeout = timeout
+        self._http = threading.local()  # one connection pool per thread
+
+    def open(self, path: str, method: str = "GET", json=None, data=None, headers: dict | None = None) -> HttpResponse:
+        http = getattr(self._http, "session", None)
+        if http is None:
+            http = self._http.session = requests.Session()
+        return HttpResponse(http.request(method, self.root + path, json=json, data=data, headers=headers,
+                                         timeout=self.timeout))
+
+    def get(self, path, **kwargs):
+        return self.open(path, "GET", **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.open(path, "POST", **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.open(path, "PUT", **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.open(path, "PATCH", **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.open(path, "DELETE", **kwargs)
+
+
 class Beacon:
     """An HTTP server on 127.0.0.1 that modules in sandboxed runs can reach (they share the host's network, and
     see none of the test's files): it counts requests per path and answers what the test set for a path."""

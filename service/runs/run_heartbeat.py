@@ -25,6 +25,7 @@ class RunHeartbeat:
         self.control = control
         self.cancelled_by: str | None = None
         self.taken_away = False
+        self.checks = 0  # reads (and writes) of the run row so far
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="run-heartbeat", daemon=True)
 
@@ -49,6 +50,7 @@ class RunHeartbeat:
             last_beat = time.monotonic() if time.monotonic() - last_beat >= self.interval else last_beat
 
     def _check(self, beat: bool) -> None:
+        self.checks += 1
         with db.session.session_factory() as session:
             run = run_crud.beat(session, self.run_id, db.utcnow()) if beat else run_crud.get_run(session, self.run_id)
             session.commit()

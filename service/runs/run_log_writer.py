@@ -23,6 +23,7 @@ class RunLogWriter:
         self._mask = mask
         self._pending: list[str] = []
         self._written = 0
+        self.flushes = 0  # transactions that stored lines
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._flusher = threading.Thread(target=self._flush_periodically, name="run-log-flush", daemon=True)
@@ -68,3 +69,4 @@ class RunLogWriter:
                 self._pending = lines + self._pending  # keep them for the next attempt
                 raise
             self._written += len(lines)
+            self.flushes += 1

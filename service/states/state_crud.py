@@ -8,9 +8,11 @@ from service.errors import Conflict
 from service.states.state_model import StateLock, StateVersion
 
 
-def get_current_version(session: Session, resource_id: uuid.UUID) -> StateVersion | None:
+def get_current_body(session: Session, resource_id: uuid.UUID) -> bytes | None:
+    """The body of the current version alone (one query; the body is deferred on the row)."""
     return session.scalar(
-        select(StateVersion).where(StateVersion.resource_id == resource_id).order_by(StateVersion.id.desc()).limit(1)
+        select(StateVersion.body).where(StateVersion.resource_id == resource_id)
+        .order_by(StateVersion.id.desc()).limit(1)
     )
 
 

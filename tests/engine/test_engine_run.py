@@ -67,3 +67,23 @@ def test_the_service_environment_does_not_reach_the_module(engine_settings, tmp_
     lines = []
     assert run_job(_job(tmp_path, leak, variables={}), engine_settings, "r5", lines.append).succeeded
     assert any("db=[]" in line for line in lines)
+
+
+def test_a_work_dir_that_cannot_be_made_fails_the_job_with_the_reason(settings, tmp_path):
+    (tmp_path / "work").write_text("a file where WORK_DIR should be")
+    broken = dataclasses.replace(settings, work_dir=tmp_path / "work")
+    result = run_job(_job(tmp_path, GREETER_TF), broken, "r6", lambda _: None)
+    assert (result.succeeded, result.error) == (False, "WORK_DIR is not a directory")
+
+
+def test_an_engine_killed_by_a_signal_is_named_and_a_missing_one_is_said_so(settings, tmp_path):
+    binary = tmp_path / "engine" / "tofu"
+    binary.parent.mkdir()
+    binary.write_text("#!/bin/sh\nkill -SEGV $$\n")
+    binary.chmod(0o700)
+    crashing = dataclasses.replace(settings, engine_binary=str(binary), work_dir=tmp_path / "work")
+    result = run_job(_job(tmp_path, GREETER_TF), crashing, "r7", lambda _: None)
+    assert (result.succeeded, result.error) == (False, "init failed: the engine was killed by SIGSEGV")
+    binary.unlink()
+    result = run_job(_job(tmp_path / "again", GREETER_TF), crashing, "r8", lambda _: None)
+    assert result.error == "the engine binary is missing or not executable (ENGINE_BINARY)"

@@ -109,6 +109,36 @@ def sleepy_variables(beacon, seconds: int) -> dict:
     return {"seconds_url": beacon.url("/seconds")}
 
 
+# Calls the beacon once per apply with the applying run's id (the engine's HOME is the run's work dir, named after
+# the run), so a test can count the times each run was executed; `identity` is made once and kept by later
+# applies (a retry that changes nothing leaves it as it was).
+APPLY_COUNTING_TF = textwrap.dedent('''
+    variable "name" {
+      type = string
+    }
+    variable "beacon_url" {
+      type = string
+    }
+    resource "terraform_data" "identity" {
+      input = var.name
+    }
+    resource "terraform_data" "apply" {
+      triggers_replace = timestamp()
+      provisioner "local-exec" {
+        command = "curl -fsS ${var.beacon_url}/applied/$(basename $HOME)"
+      }
+    }
+    output "identity" {
+      value = terraform_data.identity.id
+    }
+''')
+
+
+def counting_variables(beacon, name: str) -> dict:
+    """The variables of an APPLY_COUNTING_TF resource; `beacon.hits[f"/applied/{run_id}"]` counts the run's applies."""
+    return {"name": name, "beacon_url": beacon.url("")}
+
+
 def write_module(directory: Path, main_tf: str = GREETER_TF) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "main.tf").write_text(main_tf)

@@ -1,12 +1,11 @@
-"""Crash recovery: a worker killed with -9 mid-apply, and runs whose message never reached the broker.
+"""Recovery: runs whose message never reached the broker, backed-up queues, racing requests, timeouts.
 
 These tests use a queue of their own and their own worker (with the beat sweeper on a short fuse), so no
-other worker takes their runs.
+other worker takes their runs. Workers killed with -9 and a RabbitMQ restart are in the fault suite
+(tests/faults/), which stops and starts servers of its own.
 """
 
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -24,40 +23,6 @@ pytestmark = pytest.mark.e2e
 def _worker(env, *flags):
     return subprocess.Popen([sys.executable, "-m", "service.cli", "worker", *flags], env={**os.environ, **env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def test_a_worker_killed_mid_apply_is_noticed_and_the_resource_recovers(isolated, tmp_path, beacon):
-    env, client = isolated
-    api = Api(client, make_token("admin", "recovery-admin"))
-    variables = sleepy_variables(beacon, 60)
-    resource = api.resource(api.template(tmp_path, "sleepy", SLEEPY_TF), "sleepy", variables)
-
-    doomed = _worker(env)
-    try:
-        run = api("post", f"/resources/{resource['id']}/provision")
-        wait_for(lambda: "started" in " ".join(api("get", f"/runs/{run['id']}/logs")["lines"]),
-                 timeout=60, what="the apply to start")
-        os.kill(doomed.pid, signal.SIGKILL)
-        doomed.wait()
-    finally:
-        stop(doomed)
-
-    survivor = _worker(env, "--beat")  # its beat sweeps every second
-    try:
-        failed = wait_for(lambda: (r := api("get", f"/runs/{run['id']}"))["status"] != "running" and r,
-                          timeout=60, what="the sweeper to fail the lost run")
-        assert failed["status"] == "failed"
-        assert failed["error"].startswith("worker lost")
-        assert api("get", f"/resources/{resource['id']}")["status"] == "error"
-        assert api("get", f"/resources/{resource['id']}/state/lock-status") == {"locked": False}
-
-        sleepy_variables(beacon, 0)
-        again = api("post", f"/resources/{resource['id']}/provision")
-        wait_for(lambda: api("get", f"/runs/{again['id']}")["status"] == "succeeded", timeout=60,
-                 what="a new provision to succeed")
-        assert api("get", f"/resources/{resource['id']}")["state"] == "provisioned"
-    finally:
-        stop(survivor)
 
 
 def test_runs_requested_while_the_broker_is_unreachable_all_complete_later(isolated, base_env, tmp_path):
@@ -78,40 +43,6 @@ def test_runs_requested_while_the_broker_is_unreachable_all_complete_later(isola
     try:
         wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs),
                  timeout=90, what="every run requested during the outage to succeed")
-    finally:
-        stop(worker)
-
-
-@pytest.fixture
-def rabbitmq_stopped():
-    """RabbitMQ's application stopped (the node stays up), and always started again."""
-    if not shutil.which("rabbitmqctl"):
-        pytest.skip("rabbitmqctl is not on PATH (RabbitMQ runs elsewhere)")
-    subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=60)
-    try:
-        yield lambda: subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=60)
-    finally:
-        subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=60)
-        subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True, timeout=60)
-
-
-def test_provisions_requested_while_rabbitmq_is_stopped_complete_after_it_starts(isolated, rabbitmq_stopped,
-                                                                                 tmp_path):
-    env, client = isolated
-    api = Api(client, make_token("admin", "restart-admin"))
-    template = api.template(tmp_path, "greeter")
-    runs = []
-    for i in range(3):
-        resource = api("post", "/resources/", {"name": f"r{i}", "template_id": template["id"],
-                                               "variables": {"name": str(i)}})
-        runs.append(api("post", f"/resources/{resource['id']}/provision"))
-    assert all(api("get", f"/runs/{r['id']}")["published_at"] is None for r in runs)
-
-    rabbitmq_stopped()  # start it again
-    worker = _worker(env, "--beat")
-    try:
-        wait_for(lambda: all(api("get", f"/runs/{r['id']}")["status"] == "succeeded" for r in runs),
-                 timeout=90, what="every run requested while RabbitMQ was down to succeed")
     finally:
         stop(worker)
 
