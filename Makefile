@@ -15,7 +15,7 @@ $(BIN)/infrakitchen: pyproject.toml requirements.lock
 
 PLUGIN := backstage-plugin
 
-.PHONY: install demo test test-service test-plugin lint openapi bench
+.PHONY: install demo test test-service test-plugin lint openapi bench bench-orchestration bench-provisions
 
 install: $(BIN)/infrakitchen
 
@@ -46,7 +46,21 @@ openapi: install
 	$(BIN)/python -m service.openapi_file write
 
 # The read benchmark at 1k, 10k and 100k resources (needs PostgreSQL; prints figures, asserts nothing), then the
-# live-update latencies. README "Performance" says how to read them.
+# live-update latencies, then the run benchmarks (they need RabbitMQ too): a provision through the API and a
+# worker against the engine alone, and 200 provisions at once with 1 and 2 workers. Each alone: `make
+# bench-orchestration`, `make bench-provisions`; with BENCH_BASELINE=DIR (an older checkout: `git worktree add
+# /tmp/ik-old HEAD`) they also run DIR's API and worker, before and after in one run. README "Performance" says
+# how to read them.
 bench: install
 	$(BIN)/python bench/api_reads.py
 	$(BIN)/python bench/live_updates.py
+	$(BIN)/python bench/orchestration.py $(BASELINE_ARG)
+	$(BIN)/python bench/provisions.py $(BASELINE_ARG)
+
+BASELINE_ARG = $(if $(BENCH_BASELINE),--baseline-tree $(BENCH_BASELINE))
+
+bench-orchestration: install
+	$(BIN)/python bench/orchestration.py $(BASELINE_ARG)
+
+bench-provisions: install
+	$(BIN)/python bench/provisions.py $(BASELINE_ARG)
