@@ -195,27 +195,33 @@ def unit_of_work(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with _unit(commit=True):
-            return fn(*args, **kwargs)
+        current = session()
+        depth = current.info.get("uow_depth", 0)
+        current.info["uow_depth"] = depth + 1
+        try:
+            result = fn(*args, **kwargs)
+            if depth == 0:
+                current.commit()
+            return result
+        except BaseException:
+            if depth == 0:
+                current.rollback()
+            raise
+        finally:
+            current.info["uow_depth"] = depth
 
     return wrapper
 
 
+@contextlib.contextmanager
 def left_open():
     """Units of work inside do not end the transaction: the next outermost unit of work commits it with its own
     (or the session's removal at the end of the request rolls it back). An exception inside rolls it back."""
-    return _unit(commit=False)
-
-
-@contextlib.contextmanager
-def _unit(commit: bool):
     current = session()
     depth = current.info.get("uow_depth", 0)
     current.info["uow_depth"] = depth + 1
     try:
         yield
-        if depth == 0 and commit:
-            current.commit()
     except BaseException:
         if depth == 0:
             current.rollback()
