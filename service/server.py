@@ -14,6 +14,10 @@ from service.config import Settings
 
 # gunicorn's maximum (its default is 4094): long list filters fit, and what is longer still gets a JSON 414.
 REQUEST_LINE_LIMIT = 8190
+# How long an idle kept-alive connection stays open. It must outlast the idle timeout of whoever reuses it
+# (Node's agent in Backstage's proxy: 5 s; load balancers: 60 s): with gunicorn's 2 s, a client sending on a
+# connection the server is closing at that moment gets "connection reset" for a request that never arrived.
+KEEPALIVE_SECONDS = 75
 
 
 class JsonErrorWorker(ThreadWorker):
@@ -68,6 +72,7 @@ def run_server(settings: Settings, host: str, port: int, workers: int, threads: 
         "threads": threads,
         "worker_class": JsonErrorWorker,
         "limit_request_line": REQUEST_LINE_LIMIT,
+        "keepalive": KEEPALIVE_SECONDS,
         "accesslog": "-",
         "graceful_timeout": 30,
         "timeout": 120,

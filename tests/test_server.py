@@ -1,5 +1,9 @@
 """The real server (gunicorn, as `infrakitchen serve` runs it) answers in JSON even when it refuses a request
-before the app sees it."""
+before the app sees it, and keeps an idle connection open for as long as its clients reuse one."""
+
+import socket
+import time
+from urllib.parse import urlsplit
 
 import requests
 
@@ -22,3 +26,15 @@ def test_a_request_line_over_gunicorns_default_limit_reaches_the_app(live_server
 
     assert response.status_code == 401
     assert response.json()["code"] == 401
+
+
+def test_a_connection_idle_for_longer_than_gunicorns_default_keepalive_still_answers(live_server):
+    # gunicorn closes a connection idle for 2 s by default; a client that sends on it as it closes loses a request.
+    url = urlsplit(live_server)
+    request = f"GET {url.path}/health HTTP/1.1\r\nHost: {url.netloc}\r\n\r\n".encode()
+    with socket.create_connection((url.hostname, url.port), timeout=10) as connection:
+        connection.sendall(request)
+        assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+        time.sleep(3)
+        connection.sendall(request)
+        assert connection.recv(65536).startswith(b"HTTP/1.1 200")
