@@ -18,7 +18,9 @@ pytestmark = pytest.mark.e2e
 def in_process_worker(isolated):
     env, client = isolated
     celery = make_celery(load_settings(env))
-    with start_worker(celery, pool="solo", perform_ping_check=False, loglevel="WARNING",
+    # The worker's event loop sees the request to stop only when its poll wakes for the next timer, up to ~10 s
+    # later (start_worker's default shutdown_timeout: it failed on a busy CI machine).
+    with start_worker(celery, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=60,
                       queues=[celery.settings.run_queue]):
         yield Api(client, make_token("admin", "in-process"))
 
