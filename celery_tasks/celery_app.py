@@ -5,9 +5,6 @@ the run rows in the database are the record, so every setting here favours 'deli
 from celery import Celery
 
 from service.config import Settings
-from service.messaging import PRUNE_EVENTS, SCHEDULE_DRIFT_CHECKS, SWEEP
-
-DRIFT_TICK_SECONDS = 60  # at most: a tick queues a bounded batch of drift checks
 
 
 class InfraCelery(Celery):
@@ -16,7 +13,7 @@ class InfraCelery(Celery):
 
 def make_celery(settings: Settings) -> InfraCelery:
     app = InfraCelery(
-        "infrakitchen", broker=settings.broker_url, include=["celery_tasks.run_task", "celery_tasks.sweep_task"]
+        "infrakitchen", broker=settings.broker_url, include=["celery_tasks.run_task"]
     )
     app.settings = settings
     app.conf.update(
@@ -40,17 +37,7 @@ def make_celery(settings: Settings) -> InfraCelery:
         worker_enable_remote_control=False,
         task_serializer="json",
         accept_content=["json"],
-        beat_schedule={
-            "sweep": {"task": SWEEP, "schedule": float(settings.sweep_interval_seconds),
-                      "options": {"expires": float(settings.sweep_interval_seconds)}},
-            # Hourly is plenty: retention is measured in days, and one prune is one indexed delete.
-            "prune-events": {"task": PRUNE_EVENTS, "schedule": 3600.0, "options": {"expires": 3600.0}},
-        },
     )
-    if settings.drift_check_interval_seconds:
-        tick = float(min(settings.drift_check_interval_seconds, DRIFT_TICK_SECONDS))
-        app.conf.beat_schedule["drift"] = {"task": SCHEDULE_DRIFT_CHECKS, "schedule": tick,
-                                           "options": {"expires": tick}}
     if settings.broker_url.startswith("filesystem"):
         queue_dir = settings.data_dir / "broker"
         (queue_dir / "processed").mkdir(parents=True, exist_ok=True)

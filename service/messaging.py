@@ -13,9 +13,6 @@ from service import db
 
 log = logging.getLogger(__name__)
 EXECUTE_RUN = "infrakitchen.execute_run"
-SWEEP = "infrakitchen.sweep"
-SCHEDULE_DRIFT_CHECKS = "infrakitchen.schedule_drift_checks"
-PRUNE_EVENTS = "infrakitchen.prune_events"
 _publisher = None
 
 

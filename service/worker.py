@@ -1,5 +1,6 @@
-"""Start a Celery worker bound to the run queue."""
+"""Start a Celery worker bound to the run queue, and with `beat` the periodic work beside it."""
 
+import contextlib
 import logging
 import os
 
@@ -8,6 +9,7 @@ from celery_tasks.celery_app import make_celery, publisher
 from service import crypto, db, messaging
 from service.config import Settings
 from service.engine import sandbox
+from service.periodic import Periodic, jobs_for
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +23,12 @@ def run_worker(settings: Settings, concurrency: int, beat: bool) -> None:
     crypto.set_key_ring(crypto.box_for(settings))
     app = make_celery(settings)
     messaging.set_publisher(publisher(app))
-    # Threads, not forks: each run is a child process anyway, and threads keep one database pool.
-    app.worker_main([
-        # A node name of its own: two workers on one host must not share one (RabbitMQ locks it to the first).
-        "worker", f"--hostname=infrakitchen-{os.getpid()}@%h", "--pool=threads", f"--concurrency={concurrency}",
-        "-Q", settings.run_queue,
-        f"--loglevel={settings.log_level}", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        # The sweeper's schedule; sweeps are idempotent, so a second beat somewhere only sweeps more often.
-        *(["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"] if beat else []),
-    ])
+    # Sweeps are idempotent, so a second worker with --beat somewhere only sweeps more often.
+    with Periodic(jobs_for(settings)) if beat else contextlib.nullcontext():
+        # Threads, not forks: each run is a child process anyway, and threads keep one database pool.
+        app.worker_main([
+            # A node name of its own: two workers on one host must not share one (RabbitMQ locks it to the first).
+            "worker", f"--hostname=infrakitchen-{os.getpid()}@%h", "--pool=threads", f"--concurrency={concurrency}",
+            "-Q", settings.run_queue,
+            f"--loglevel={settings.log_level}", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ])

@@ -1,5 +1,5 @@
-"""Runs, the sweeper's side (Celery beat): what a crashed worker or an unreachable broker left behind, and
-the scheduled drift checks.
+"""Runs, the sweeper's side (service.periodic, in a worker started with --beat): what a crashed worker or an
+unreachable broker left behind, and the scheduled drift checks.
 
 Safe to run anywhere, any number of times at once (row locks with SKIP LOCKED, compare-and-set claims).
 """
@@ -22,7 +22,7 @@ from service.states import state_service
 # A run still unpublished after this long had its publish fail (publishing happens right after commit).
 UNPUBLISHED_GRACE_SECONDS = 5
 # Each tick's work is bounded whatever the table sizes (the next tick takes the rest); drift checks are spread
-# over ticks of at most DRIFT_TICK_SECONDS (celery_app), the longest unchecked first.
+# over ticks of at most DRIFT_TICK_SECONDS (service.periodic), the longest unchecked first.
 SWEEP_BATCH = 500
 DRIFT_BATCH = 1000
 
@@ -48,12 +48,13 @@ def _republish(runs: list[tuple[uuid.UUID, str]]) -> None:
         run_service.publish_after_commit(run_id, kind)
 
 
-def sweep(settings: Settings) -> dict:
-    """Fail running runs whose worker stopped heartbeating; publish again queued runs nobody took."""
+def sweep(settings: Settings, fail_lost: bool = True) -> dict:
+    """Fail running runs whose worker stopped heartbeating (unless not `fail_lost`: heartbeats may not have
+    resumed yet after the database was unreachable); publish again queued runs nobody took."""
     now = db.utcnow()
     with db.session.session_factory() as session:
         lost = run_crud.stale_running_run_ids(session, now - timedelta(seconds=settings.worker_lost_seconds),
-                                              SWEEP_BATCH)
+                                              SWEEP_BATCH) if fail_lost else []
         waiting = run_crud.unpublished_runs(
             session, now - timedelta(seconds=UNPUBLISHED_GRACE_SECONDS),
             now - timedelta(seconds=settings.requeue_after_seconds), SWEEP_BATCH,

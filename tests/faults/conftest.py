@@ -127,8 +127,8 @@ class Stack:
         return self.api
 
     def worker(self, *flags: str, env: dict | None = None) -> subprocess.Popen:
-        """A worker process (`--beat` runs the sweeper too, in a child process); stopped at the end of the test,
-        with whatever it started (its process group: a beat outlives a worker killed with -9)."""
+        """A worker process (`--beat`: the sweeper too, on threads of its own); stopped at the end of the test,
+        with whatever it started (its process group)."""
         index = len(self.workers)
         log = self.exits.enter_context(open(self.tmp / f"worker-{index}.log", "ab"))
         process = subprocess.Popen([sys.executable, "-m", "service.cli", "worker", *flags],

@@ -146,9 +146,6 @@ def test_a_worker_killed_after_the_apply_leaves_a_failed_run_whose_retry_changes
                       extra_runs=[run["id"], again["id"]])
 
 
-@pytest.mark.xfail(strict=True, reason="the sweep travels through the run queue, behind every queued apply "
-                   "(priority 9 to its 5), and needs a free worker slot: behind a backlog a lost run stays running "
-                   "(and its resource in_progress) until the backlog is worked off, not for the sweeper's interval")
 def test_a_lost_run_is_failed_within_the_sweepers_margin_even_behind_a_backlog(fault_database, stack, beacon,
                                                                               tmp_path):
     ik = stack(fault_database)
