@@ -16,6 +16,7 @@ from service.audit import audit_view
 from service.auth import auth_guard, auth_view
 from service.auth.auth_service import TokenTrust
 from service.auth.backstage_tokens import BackstageTokenVerifier
+from service.catalog import catalog_view
 from service.changes import change_view
 from service.config import Settings, load_settings
 from service.crypto import box_for, development_key
@@ -39,7 +40,7 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Each domain adds its own routes (`register(app, api, sock)` in its view module), in this order in openapi.yaml;
 # api_docs serves the pinned Swagger UI and ReDoc those pages load.
 DOMAINS = (health_view, oauth_view, auth_view, template_view, resource_view, run_view, operation_view, change_view,
-           state_view, integration_view, audit_view, event_view, api_docs)
+           state_view, integration_view, audit_view, event_view, catalog_view, api_docs)
 
 
 def api_config(settings: Settings) -> dict:

@@ -28,6 +28,8 @@ class Template(Base):
     deprecated: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A group whose members may approve changes of the template's resources, beside the platform team.
     approver_group: Mapped[str | None] = mapped_column(String(300))
+    # The `spec.type` of its resources in the Backstage catalog (e.g. "database"); None: "infrastructure".
+    catalog_type: Mapped[str | None] = mapped_column(String(63))
     # {pattern, message}: resource names must match (RE2), or the message says why not.
     naming_convention: Mapped[dict | None] = mapped_column(JsonType)
     created_by: Mapped[str] = mapped_column(String(300))

@@ -7,6 +7,15 @@ VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$"
 
 
 GROUP_PATTERN = r"^group:([A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$"
+# Backstage's convention for spec.type: lower case words joined by - _ or . (e.g. database, s3-bucket).
+CATALOG_TYPE_PATTERN = r"^[a-z0-9]+([-_.][a-z0-9]+)*$"
+
+
+def _catalog_type_field(**kwargs) -> ma.fields.String:
+    return ma.fields.String(validate=[
+        ma.validate.Length(max=63),
+        ma.validate.Regexp(CATALOG_TYPE_PATTERN, error="lower case words joined by -, _ or . (e.g. s3-bucket)")],
+        **kwargs)
 
 
 class NamingConventionSchema(InputSchema):
@@ -23,6 +32,8 @@ class TemplateSchema(InputSchema):
     requires_approval = ma.fields.Boolean(
         load_default=False, metadata={"description": "New resources wait for an approver before provisioning."}
     )
+    catalog_type = _catalog_type_field(load_default=None, allow_none=True, metadata={
+        "description": "The spec.type of its resources in the Backstage catalog; null: infrastructure."})
     deprecated = ma.fields.Boolean(dump_only=True, metadata={"description": "No new resources from it."})
     naming_convention = ma.fields.Nested(NamingConventionSchema, allow_none=True, dump_only=True)
     approver_group = ma.fields.String(allow_none=True, dump_only=True, metadata={
@@ -43,11 +54,13 @@ class TemplatePatchSchema(InputSchema):
         ma.validate.Length(max=300),
         ma.validate.Regexp(GROUP_PATTERN, error="expected a group ref such as group:default/dba")],
         metadata={"description": "Its members may approve changes of the template's resources; null removes it."})
+    catalog_type = _catalog_type_field(allow_none=True, metadata={
+        "description": "The spec.type of its resources in the Backstage catalog; null: infrastructure."})
 
     @ma.validates_schema
     def _some(self, data, **_):
         if not data:
-            raise ma.ValidationError("give deprecated, naming_convention or approver_group", "_schema")
+            raise ma.ValidationError("give deprecated, naming_convention, approver_group or catalog_type", "_schema")
 
 
 class TemplateQueryArgsSchema(InputSchema):

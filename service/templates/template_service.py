@@ -44,18 +44,20 @@ class InvalidModule(ValidationFailed):
 
 def template_snapshot(template: Template) -> dict:
     return {"name": template.name, "description": template.description,
-            "requires_approval": template.requires_approval, "deprecated": template.deprecated}
+            "requires_approval": template.requires_approval, "deprecated": template.deprecated,
+            "catalog_type": template.catalog_type}
 
 
 @db.unit_of_work
-def create_template(actor: Principal, name: str, description: str = "", requires_approval: bool = False) -> Template:
+def create_template(actor: Principal, name: str, description: str = "", requires_approval: bool = False,
+                    catalog_type: str | None = None) -> Template:
     """The new template; raises Conflict when the name is taken."""
     actor.require("templates:write")
     session = db.session()
-    template = template_crud.add_template(
-        session,
-        Template(name=name, description=description, requires_approval=requires_approval, created_by=actor.subject),
-    )
+    template = template_crud.add_template(session, Template(
+        name=name, description=description, requires_approval=requires_approval, catalog_type=catalog_type,
+        created_by=actor.subject,
+    ))
     audit_service.record(actor, "template.create", "template", template.id, after=template_snapshot(template))
     return template
 
@@ -288,6 +290,18 @@ def set_approver_group(actor: Principal, template_id: uuid.UUID, group: str | No
     template.approver_group = group
     audit_service.record(actor, "template.approver_group", "template", template.id, before={"group": before},
                          after={"group": group})
+    return template
+
+
+@db.unit_of_work
+def set_catalog_type(actor: Principal, template_id: uuid.UUID, catalog_type: str | None) -> Template:
+    """The spec.type of the template's resources in the Backstage catalog (None: infrastructure)."""
+    actor.require("templates:write")
+    template = get_template(actor, template_id)
+    before = template.catalog_type
+    template.catalog_type = catalog_type
+    audit_service.record(actor, "template.catalog_type", "template", template.id, before={"catalog_type": before},
+                         after={"catalog_type": catalog_type})
     return template
 
 

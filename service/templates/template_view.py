@@ -81,12 +81,14 @@ class TemplateByIdViews(MethodView):
     @blp.alt_response(403, "FORBIDDEN")
     @blp.alt_response(404, "NOT_FOUND")
     def patch(self, data, template_id: uuid.UUID):
-        """Deprecate a template (or restore it), or set its naming convention"""
+        """Deprecate a template (or restore it), or set its naming convention, approver group or catalog type"""
         actor = current_principal()
         if "naming_convention" in data:
             template_service.set_naming_convention(actor, template_id, data["naming_convention"])
         if "approver_group" in data:
             template_service.set_approver_group(actor, template_id, data["approver_group"])
+        if "catalog_type" in data:
+            template_service.set_catalog_type(actor, template_id, data["catalog_type"])
         if "deprecated" in data:
             template_service.set_template_deprecated(actor, template_id, data["deprecated"])
         return template_service.get_template(actor, template_id)

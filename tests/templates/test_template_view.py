@@ -26,6 +26,17 @@ def test_create_and_read_a_template(client, admin):
     assert fetched["created_by"] == "service-account:test-admin"
 
 
+def test_a_template_names_the_catalog_type_of_its_resources(client, admin):
+    created = _template(client, admin, catalog_type="s3-bucket")
+    assert created["catalog_type"] == "s3-bucket"
+    url = f"/api/v1/templates/{created['id']}"
+    assert client.patch(url, json={"catalog_type": "database"}, headers=admin).json["catalog_type"] == "database"
+    assert client.patch(url, json={"catalog_type": None}, headers=admin).json["catalog_type"] is None
+    refused = client.patch(url, json={"catalog_type": "S3 Bucket"}, headers=admin)
+    assert refused.status_code == 422 and "catalog_type" in refused.json["errors"]["json"]
+    assert _template(client, admin, name="plain")["catalog_type"] is None
+
+
 def test_a_duplicate_template_name_is_409(client, admin):
     _template(client, admin)
     response = client.post("/api/v1/templates/", json={"name": "greeter"}, headers=admin)

@@ -581,7 +581,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Deprecate a template (or restore it), or set its naming convention */
+        /** Deprecate a template (or restore it), or set its naming convention, approver group or catalog type */
         patch: {
             parameters: {
                 query?: never;
@@ -3045,6 +3045,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resources the caller sees as entities: in full (paged by a cursor), or the changes after an event id */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Entities per page of a full read. */
+                    limit?: number;
+                    /** @description A full read's next page: the `next_cursor` of the page before. */
+                    cursor?: string;
+                    /** @description Instead of a full read, the changes after this event id (the `last_event_id` of the previous answer). */
+                    after?: number;
+                    /** @description With `after`: wait up to this many seconds for a change (long poll). */
+                    wait?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogPage"];
+                    };
+                };
+                /** @description The events after `after` were pruned. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogResetError"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3191,6 +3247,11 @@ export interface components {
              * @default false
              */
             requires_approval: boolean;
+            /**
+             * @description The spec.type of its resources in the Backstage catalog; null: infrastructure.
+             * @default null
+             */
+            catalog_type: string | null;
             /** @description No new resources from it. */
             readonly deprecated?: boolean;
             readonly naming_convention?: components["schemas"]["NamingConvention"] | (Record<string, never> | null);
@@ -3209,6 +3270,8 @@ export interface components {
             naming_convention: components["schemas"]["NamingConvention"] | (Record<string, never> | null);
             /** @description Its members may approve changes of the template's resources; null removes it. */
             approver_group: string | null;
+            /** @description The spec.type of its resources in the Backstage catalog; null: infrastructure. */
+            catalog_type: string | null;
         };
         VersionSource: {
             /** @description Without the credentials it may have had. */
@@ -3852,6 +3915,64 @@ export interface components {
             last_id: number;
             /** @description Events after `after` were pruned: reload what you show, then resume from last_id. */
             reset: boolean;
+        };
+        CatalogResetError: {
+            /** @description Error code */
+            code: number;
+            /** @description Error name */
+            status: string;
+            /** @description Error message */
+            message: string;
+            /** @description Errors */
+            errors: {
+                [key: string]: unknown;
+            };
+            /** @description true: the events after `after` were pruned; read in full. */
+            reset: boolean;
+        };
+        EntityMetadata: {
+            /** @description <the resource's name as a slug>-<12 hex digits of its id>: unique, and stable for the resource's life. */
+            name: string;
+            namespace: string;
+            /** @description The resource's name. */
+            title: string;
+            description: string;
+            annotations: {
+                [key: string]: string;
+            };
+            tags: string[];
+            links: {
+                [key: string]: unknown;
+            }[];
+        };
+        EntitySpec: {
+            /** @description The template's catalog_type (default infrastructure). */
+            type: string;
+            owner: string;
+            lifecycle: string;
+            /** @description The resource's entity_ref. */
+            dependencyOf: string[];
+            /** @description Its parent resources' entity refs. */
+            dependsOn: string[];
+            /** @description Its entity_ref, when that is a System. */
+            system: string;
+        };
+        Entity: {
+            apiVersion: string;
+            kind: string;
+            metadata: components["schemas"]["EntityMetadata"];
+            spec: components["schemas"]["EntitySpec"];
+        };
+        CatalogPage: {
+            entities: components["schemas"]["Entity"][];
+            /** @description Changes only: refs of entities that left the catalog (destroyed, deleted, out of sight). */
+            removed: string[];
+            /** @description A full read: ask for the next page with cursor=next_cursor; null after the last page. */
+            next_cursor: string | null;
+            /** @description Ask for the changes since this answer with after=last_event_id (after a full read: once its last page is read). */
+            last_event_id: number;
+            /** @description Changes only: more are waiting; ask again at once. */
+            more: boolean;
         };
     };
     responses: {
