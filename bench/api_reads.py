@@ -46,6 +46,9 @@ SHAPES = {
     "one": ("/resources/{resource_id}", "SELECT r.* FROM resources r WHERE r.id = %(resource_id)s", None),
     "golden-state": ("/golden-state/", "SELECT template_version_id, count(*) FROM resources "
                      "WHERE state <> 'destroyed' GROUP BY template_version_id", None),
+    # The catalog module's full read, one page of 200 entities (with their parents).
+    "catalog-page": ("/catalog/entities?limit=200", "SELECT r.* FROM resources r WHERE r.state <> 'destroyed' "
+                     "ORDER BY r.id LIMIT 201", None),
 }
 
 

@@ -15,6 +15,7 @@ from service import api_docs, crypto, db, json_codec, messaging, strict_query
 from service.audit import audit_view
 from service.auth import auth_guard, auth_view
 from service.auth.auth_service import TokenTrust
+from service.auth.backstage_plugin_tokens import PluginTokenVerifier
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.catalog import catalog_view
 from service.changes import change_view
@@ -78,9 +79,11 @@ def _token_trust(settings: Settings) -> TokenTrust:
     (otherwise nobody could have one honestly, and the key would be one more thing to steal)."""
     backstage = (BackstageTokenVerifier(settings.backstage_base_url, settings.backstage_token_algorithms)
                  if settings.backstage_base_url else None)
+    plugins = (PluginTokenVerifier(backstage, settings.backstage_plugin_audience, settings.backstage_plugin_roles)
+               if backstage and settings.backstage_plugin_roles else None)
     sessions = (SessionTokens(list(settings.session_keys) or [development_key(settings, "session.key")])
                 if settings.oauth_providers else None)
-    return TokenTrust(backstage, settings.backstage_user_role, sessions, settings.oauth_user_role)
+    return TokenTrust(backstage, settings.backstage_user_role, plugins, sessions, settings.oauth_user_role)
 
 
 def _database_unavailable(error: Exception):

@@ -6,6 +6,7 @@ sets INFRAKITCHEN_ENV=production, which refuses those defaults instead of silent
 """
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -42,6 +43,21 @@ def _bool(env: dict, name: str, default: bool) -> bool:
     if raw in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+ROLE_NAMES = ("admin", "platform", "member", "viewer")
+
+
+def _plugin_roles(env: dict) -> tuple[tuple[str, str], ...]:
+    """BACKSTAGE_PLUGIN_ROLES=catalog:viewer,scaffolder:member: the Backstage backend plugins trusted to call as
+    themselves, each with its role."""
+    roles = {}
+    for item in (i.strip() for i in env.get("BACKSTAGE_PLUGIN_ROLES", "").split(",") if i.strip()):
+        plugin, _, role = item.partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", plugin.strip()) or role.strip() not in ROLE_NAMES:
+            raise ConfigError(f"BACKSTAGE_PLUGIN_ROLES: expected <plugin id>:<{'|'.join(ROLE_NAMES)}>, got {item!r}")
+        roles[plugin.strip()] = role.strip()
+    return tuple(roles.items())
 
 
 def _encryption_keys(env: dict, environment: str) -> tuple[str, ...]:
@@ -113,6 +129,8 @@ class Settings:
     backstage_base_url: str | None  # trust Backstage user tokens issued by this Backstage
     backstage_token_algorithms: tuple[str, ...]
     backstage_user_role: str
+    backstage_plugin_roles: tuple[tuple[str, str], ...]  # (plugin id, role): plugins trusted to call as themselves
+    backstage_plugin_audience: str  # the plugin id their tokens are made for (targetPluginId)
     max_state_bytes: int
     max_module_bytes: int  # a module's archive, compressed
     max_module_unpacked_bytes: int
@@ -212,7 +230,9 @@ def load_settings(env: dict | None = None) -> Settings:
         backstage_base_url=env.get("BACKSTAGE_BASE_URL", "").rstrip("/") or None,
         backstage_token_algorithms=tuple(a.strip() for a in env.get("BACKSTAGE_TOKEN_ALGORITHMS", "ES256").split(",")
                                          if a.strip()),
-        backstage_user_role=_choice(env, "BACKSTAGE_USER_ROLE", "member", ("admin", "platform", "member", "viewer")),
+        backstage_user_role=_choice(env, "BACKSTAGE_USER_ROLE", "member", ROLE_NAMES),
+        backstage_plugin_roles=_plugin_roles(env),
+        backstage_plugin_audience=env.get("BACKSTAGE_PLUGIN_AUDIENCE", "").strip() or "infrakitchen",
         state_api_url=env.get("STATE_API_URL", "http://127.0.0.1:7777/api/v1").rstrip("/"),
         max_state_bytes=_int(env, "MAX_STATE_BYTES", 50 * 1024 * 1024),
         drift_check_interval_seconds=_int(env, "DRIFT_CHECK_INTERVAL_SECONDS", 0, allow_zero=True),

@@ -37,11 +37,20 @@ def test_production_turns_local_sources_off_and_uses_psycopg():
     ("name", "value"),
     [("APPLY_TIMEOUT_SECONDS", "soon"), ("APPLY_TIMEOUT_SECONDS", "-1"), ("ALLOW_LOCAL_SOURCES", "maybe"),
      ("INFRAKITCHEN_ENV", "staging"), ("ENGINE_BINARY", "no-such-engine-binary"),
-     ("ENCRYPTION_KEYS", "not-a-fernet-key"), ("BACKSTAGE_USER_ROLE", "god")],
+     ("ENCRYPTION_KEYS", "not-a-fernet-key"), ("BACKSTAGE_USER_ROLE", "god"),
+     ("BACKSTAGE_PLUGIN_ROLES", "catalog"), ("BACKSTAGE_PLUGIN_ROLES", "catalog:god"),
+     ("BACKSTAGE_PLUGIN_ROLES", "cat alog:viewer")],
 )
 def test_a_malformed_setting_names_itself(name, value):
     with pytest.raises(ConfigError, match=name):
         load_settings({name: value, "PATH": ""})
+
+
+def test_backstage_plugins_are_trusted_each_with_a_role():
+    settings = load_settings({"BACKSTAGE_PLUGIN_ROLES": " catalog:viewer, scaffolder:member ", "PATH": ""})
+    assert dict(settings.backstage_plugin_roles) == {"catalog": "viewer", "scaffolder": "member"}
+    assert settings.backstage_plugin_audience == "infrakitchen"
+    assert load_settings({"PATH": ""}).backstage_plugin_roles == ()
 
 
 def test_guest_access_cannot_be_enabled_in_production():

@@ -12,6 +12,7 @@ from service import db
 from service.audit import audit_service
 from service.auth import auth_crud, run_credentials
 from service.auth.auth_model import ROLES, ServiceAccount
+from service.auth.backstage_plugin_tokens import PluginTokenVerifier, is_plugin_token
 from service.auth.backstage_tokens import BackstageTokenVerifier
 from service.auth.principal import Principal
 from service.crypto import hash_token
@@ -24,6 +25,8 @@ TOKEN_PREFIX = "ik_"  # noqa: S105 (a prefix that marks our tokens, not a secret
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
+# Roles from the least to the most a caller may do.
+ROLE_RANK = ("viewer", "member", "platform", "admin")
 # Who acts when an operator uses the command line on the server itself.
 CLI = Principal(subject="cli:infrakitchen", kind="system", role="admin")
 
@@ -82,6 +85,7 @@ class TokenTrust:
 
     backstage: BackstageTokenVerifier | None = None  # set when BACKSTAGE_BASE_URL is
     backstage_role: str = "member"
+    plugins: PluginTokenVerifier | None = None  # set when BACKSTAGE_PLUGIN_ROLES trusts some plugins too
     sessions: SessionTokens | None = None  # set only when an OAuth provider is configured
     oauth_role: str = "member"
 
@@ -101,6 +105,8 @@ def authenticate(authorization: str | None, trust: TokenTrust = TokenTrust()) ->
     if token.count(".") == 2 and not token.startswith((TOKEN_PREFIX, run_credentials.RUN_TOKEN_PREFIX)):
         if trust.backstage is None:
             raise Unauthenticated("Backstage tokens are not accepted here (BACKSTAGE_BASE_URL is not set)")
+        if is_plugin_token(token):
+            return _plugin_principal(token, trust)
         claims = trust.backstage.verify(token)
         subject = str(claims["sub"])
         return Principal(subject=subject, kind="backstage_user", role=_role_of(subject, trust.backstage_role),
@@ -122,6 +128,22 @@ def authenticate(authorization: str | None, trust: TokenTrust = TokenTrust()) ->
     if account.last_used_at is None or now - account.last_used_at > LAST_USED_RESOLUTION:
         auth_crud.mark_service_account_used(db.session(), account.id, now, now - LAST_USED_RESOLUTION)
     return principal_of(account)
+
+
+def _plugin_principal(token: str, trust: TokenTrust) -> Principal:
+    """A Backstage plugin calling as itself, with its configured role; or, with `obo`, the user it acts for, with
+    the user's role but never more than the plugin's (a scaffolder trusted as member cannot act as an admin)."""
+    if trust.plugins is None:
+        raise Unauthenticated("Backstage plugin tokens are not accepted here (BACKSTAGE_PLUGIN_ROLES is not set)")
+    call = trust.plugins.verify(token)
+    if call.on_behalf_of is None:
+        return Principal(subject=f"plugin:{call.plugin_id}", kind="backstage_plugin", role=call.role,
+                         expires_at=_expiry(call.claims))
+    user = str(call.on_behalf_of["sub"])
+    role = min(_role_of(user, trust.backstage_role), call.role, key=ROLE_RANK.index)
+    return Principal(subject=user, kind="backstage_user", role=role,
+                     ownership=trust.backstage.ownership(call.user_token, call.on_behalf_of),
+                     expires_at=min(_expiry(call.claims), _expiry(call.on_behalf_of)))
 
 
 @db.unit_of_work

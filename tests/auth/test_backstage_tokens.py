@@ -54,7 +54,7 @@ def test_a_rotated_key_is_picked_up_with_one_refetch(backstage_client, jwks):
     assert _get(backstage_client, _token()).status_code == 200
     jwks.replace(responses.GET, JWKS_URL, json={"keys": [JWK_1, JWK_2]})
     verifier = backstage_client.application.extensions["token_trust"].backstage
-    verifier.refetch_interval = 0  # the test does not wait out the rate limit
+    verifier.jwks.refetch_interval = 0  # the test does not wait out the rate limit
     assert _get(backstage_client, _token(key=KEY_2, kid="key-2")).status_code == 200
     assert len(jwks.calls) == 2
 
