@@ -6,7 +6,8 @@ from service.schemas import InputSchema
 
 class MeSchema(ma.Schema):
     subject = ma.fields.String(metadata={"description": "e.g. user:default/alice or service-account:ci"})
-    kind = ma.fields.String(metadata={"enum": ["service_account", "backstage_user", "oauth_user", "guest", "run"]})
+    kind = ma.fields.String(metadata={"enum": ["service_account", "backstage_user", "backstage_plugin", "oauth_user",
+                                              "guest", "run"]})
     role = ma.fields.String(metadata={"enum": list(ROLES)})
     ownership = ma.fields.List(ma.fields.String(), metadata={"description": "Entity refs the caller owns through."})
 

@@ -71,6 +71,11 @@ def test_a_trusted_plugin_reads_with_its_role(client):
     assert created.status_code == 403  # the catalog is a viewer
 
 
+def test_a_plugin_says_who_it_is(client):
+    me = client.get("/api/v1/me", headers=_as(_plugin())).json
+    assert (me["subject"], me["kind"], me["role"]) == ("plugin:catalog", "backstage_plugin", "viewer")
+
+
 @pytest.mark.parametrize("token", [
     _plugin(aud="catalog"),  # made for another plugin
     _plugin(exp_in=-120),  # expired

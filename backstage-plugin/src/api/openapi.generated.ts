@@ -3158,7 +3158,7 @@ export interface components {
             /** @description e.g. user:default/alice or service-account:ci */
             subject: string;
             /** @enum {string} */
-            kind: "service_account" | "backstage_user" | "oauth_user" | "guest" | "run";
+            kind: "service_account" | "backstage_user" | "backstage_plugin" | "oauth_user" | "guest" | "run";
             /** @enum {string} */
             role: "admin" | "platform" | "member" | "viewer";
             /** @description Entity refs the caller owns through. */
