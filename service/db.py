@@ -11,6 +11,7 @@ authentication's reads and writes with its own, one transaction and one connecti
 
 import contextlib
 import functools
+import logging
 import os
 import time
 import uuid
@@ -20,7 +21,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, MetaData, b
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError, IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.sql.expression import ColumnElement
@@ -28,6 +29,8 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 from service import json_codec
+
+log = logging.getLogger(__name__)
 
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 session = scoped_session(sessionmaker(expire_on_commit=False))
@@ -190,25 +193,47 @@ def bind(engine: Engine) -> None:
     session.configure(bind=engine)
 
 
+# PostgreSQL ended the transaction to let another go on (SQLSTATE): it did nothing, and the same work tried again
+# in a new transaction succeeds (PostgreSQL's advice for both). Rolled back, nothing of it is left: not its
+# events (event_recorder) nor its messages (messaging).
+_RETRYABLE = {"40P01": "deadlock", "40001": "serialization failure"}
+TRANSACTION_ATTEMPTS = 3
+
+
+def _collision(error: BaseException) -> str | None:
+    return _RETRYABLE.get(getattr(getattr(error, "orig", None), "sqlstate", None)) \
+        if isinstance(error, OperationalError) else None
+
+
 def unit_of_work(fn):
-    """Run `fn` in one transaction: commit at the outermost call, roll back on any exception."""
+    """Run `fn` in one transaction: commit at the outermost call, roll back on any exception. The outermost call
+    runs `fn` again (up to TRANSACTION_ATTEMPTS) when PostgreSQL broke a deadlock or a serialization conflict
+    by ending its transaction."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         current = session()
         depth = current.info.get("uow_depth", 0)
-        current.info["uow_depth"] = depth + 1
-        try:
-            result = fn(*args, **kwargs)
-            if depth == 0:
-                current.commit()
-            return result
-        except BaseException:
-            if depth == 0:
+        attempt = 1
+        while True:
+            current.info["uow_depth"] = depth + 1
+            try:
+                result = fn(*args, **kwargs)
+                if depth == 0:
+                    current.commit()
+                return result
+            except BaseException as error:
+                if depth != 0:
+                    raise
                 current.rollback()
-            raise
-        finally:
-            current.info["uow_depth"] = depth
+                collision = _collision(error)
+                if collision is None or attempt == TRANSACTION_ATTEMPTS:
+                    raise
+                attempt += 1
+                log.warning("%s: %s with another transaction; trying again (%d of %d)", fn.__qualname__, collision,
+                            attempt, TRANSACTION_ATTEMPTS)
+            finally:
+                current.info["uow_depth"] = depth
 
     return wrapper
 
