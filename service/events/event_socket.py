@@ -23,7 +23,7 @@ from simple_websocket import ConnectionClosed
 
 from service import db, json_input
 from service.auth.principal import Principal
-from service.errors import DomainError, Unauthenticated
+from service.errors import DATABASE_UNAVAILABLE, DomainError, Unauthenticated
 from service.events import event_service
 from service.events.event_hub import EventHub, Subscription, Topic, Viewer
 
@@ -32,6 +32,7 @@ SUBPROTOCOL = "infrakitchen.v1"
 CLOSE_GOING_AWAY = 1001
 CLOSE_POLICY_VIOLATION = 1008
 CLOSE_INTERNAL_ERROR = 1011
+CLOSE_TRY_AGAIN_LATER = 1013
 PING_FRAME = bytes((0x89, 0))  # FIN + ping, no payload
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -109,6 +110,10 @@ class SocketSession(Viewer):
                     self.ws.event.wait(self._seconds_to_next_check())
         except ConnectionClosed:
             pass
+        except DATABASE_UNAVAILABLE as error:  # an outage, not a bug: no stack trace, and the client waits a little
+            log.warning("WebSocket connection of %s closed: the database is unavailable (%s)",
+                        self.principal.subject if self.principal else "-", type(error).__name__)
+            self._close(CLOSE_TRY_AGAIN_LATER, "the database is unavailable: reconnect shortly")
         except Exception:
             # After the upgrade an HTTP error page would reach the client as a broken frame: close properly.
             log.exception("WebSocket connection of %s failed", self.principal.subject if self.principal else "-")

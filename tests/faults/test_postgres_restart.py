@@ -47,7 +47,7 @@ def test_the_api_answers_503_while_postgres_restarts_and_everything_recovers(pri
             check_unavailable(load.ask("GET", "/events/?after=0&wait=5"))  # a long poll
             socket = Socket(ik.base, token=ik.token)
             try:
-                assert socket.close_code(timeout=CLIENT_TIMEOUT) == 1011  # closed ("reconnect"), not left hanging
+                assert socket.close_code(timeout=CLIENT_TIMEOUT) == 1013  # "try again later", not left hanging
             finally:
                 socket.close()
             wait_for(lambda: "_claim: the database is unavailable" in ik.log("worker-1.log"), timeout=30,
