@@ -1,7 +1,7 @@
 """The real server (gunicorn, as `infrakitchen serve` runs it) answers in JSON even when it refuses a request
 before the app sees it, and keeps an idle connection open for as long as its clients reuse one."""
 
-import socket
+import http.client
 import time
 from urllib.parse import urlsplit
 
@@ -31,10 +31,14 @@ def test_a_request_line_over_gunicorns_default_limit_reaches_the_app(live_server
 def test_a_connection_idle_for_longer_than_gunicorns_default_keepalive_still_answers(live_server):
     # gunicorn closes a connection idle for 2 s by default; a client that sends on it as it closes loses a request.
     url = urlsplit(live_server)
-    request = f"GET {url.path}/health HTTP/1.1\r\nHost: {url.netloc}\r\n\r\n".encode()
-    with socket.create_connection((url.hostname, url.port), timeout=10) as connection:
-        connection.sendall(request)
-        assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        connection.request("GET", f"{url.path}/health")
+        assert connection.getresponse().read() and connection.sock is not None
+        local_port = connection.sock.getsockname()[1]
         time.sleep(3)
-        connection.sendall(request)
-        assert connection.recv(65536).startswith(b"HTTP/1.1 200")
+        connection.request("GET", f"{url.path}/health")
+        assert connection.getresponse().status == 200
+        assert connection.sock.getsockname()[1] == local_port  # the same connection, not a new one
+    finally:
+        connection.close()
