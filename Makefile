@@ -30,9 +30,10 @@ test-service: install
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-# The Backstage plugin: lint, types and component tests, then its dev app in headless Chromium against the
-# real service (started from .venv by the e2e script).
-$(PLUGIN)/node_modules/.package-lock.json: $(PLUGIN)/package-lock.json
+# The Backstage packages (an npm workspace: $(PLUGIN)/plugins/*, one lock file at its root): each package's
+# lint, types and tests (the frontend plugin's component tests, the backend modules' tests), then the
+# frontend plugin's dev app in headless Chromium against the real service (started from .venv by the e2e script).
+$(PLUGIN)/node_modules/.package-lock.json: $(PLUGIN)/package-lock.json $(PLUGIN)/package.json $(wildcard $(PLUGIN)/plugins/*/package.json)
 	cd $(PLUGIN) && npm ci --no-audit --no-fund
 
 test-plugin: install $(PLUGIN)/node_modules/.package-lock.json

@@ -16,7 +16,10 @@ describe('new frontend system', () => {
       ],
       initialRouteEntries: ['/infrakitchen'],
     });
-    expect(await screen.findByRole('button', { name: fixtureResource.name })).toBeInTheDocument();
+    // The whole app renders first: on a busy machine that took longer than findByRole's default second.
+    expect(
+      await screen.findByRole('button', { name: fixtureResource.name }, { timeout: 15_000 }),
+    ).toBeInTheDocument();
     expect(screen.getByRole('tab', { name: 'Templates' })).toBeInTheDocument();
-  });
+  }, 30_000);
 });

@@ -23,7 +23,9 @@ import { startProxy } from '../dev/proxy.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkg = path.resolve(here, '..');
-const repo = path.resolve(pkg, '..');
+// <repo>/backstage-plugin/plugins/infrakitchen: the npm workspace root is two levels up, the repository three.
+const workspace = path.resolve(pkg, '..', '..');
+const repo = path.resolve(workspace, '..');
 const artifacts = path.join(here, 'artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const started = [];
@@ -35,6 +37,12 @@ let serviceApi = async () => {
 
 function log(...args) {
   console.log(`[e2e ${new Date().toISOString().slice(11, 19)}]`, ...args);
+}
+
+/** npm hoists the CLI to the workspace root's node_modules; a package-local one wins when present. */
+function backstageCli() {
+  const candidates = [pkg, workspace].map(dir => path.join(dir, 'node_modules', '.bin', 'backstage-cli'));
+  return candidates.find(file => fs.existsSync(file)) ?? candidates[candidates.length - 1];
 }
 
 function freePort() {
@@ -120,7 +128,7 @@ async function startDevApp(backendUrl) {
       '',
     ].join('\n'),
   );
-  start('devapp', path.join(pkg, 'node_modules', '.bin', 'backstage-cli'), ['package', 'start', '--config', config], {
+  start('devapp', backstageCli(), ['package', 'start', '--config', config], {
     cwd: pkg,
     env: { ...process.env, BROWSER: 'none' },
   });

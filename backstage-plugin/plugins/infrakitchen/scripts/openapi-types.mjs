@@ -1,6 +1,6 @@
 /* eslint-disable no-console */ // a command-line script: the console is its output
 // The plugin's payload types, generated from the service's contract:
-//   node scripts/openapi-types.mjs           (npm run generate:types)  ../openapi.yaml -> src/api/openapi.generated.ts
+//   node scripts/openapi-types.mjs           (npm run generate:types)  <repo>/openapi.yaml -> src/api/openapi.generated.ts
 //   node scripts/openapi-types.mjs --check   (npm run check:types)     regenerates into a temporary file and fails
 //                                                                      when the committed one differs from it
 // src/api/types.ts names the generated schemas for the rest of the plugin.
@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const INPUT = path.resolve(pkg, '..', 'openapi.yaml');
+// The package lives at <repo>/backstage-plugin/plugins/infrakitchen; the contract at <repo>/openapi.yaml.
+const INPUT = path.resolve(pkg, '..', '..', '..', 'openapi.yaml');
 const OUTPUT = path.join(pkg, 'src', 'api', 'openapi.generated.ts');
 
 const HEADER = `/**

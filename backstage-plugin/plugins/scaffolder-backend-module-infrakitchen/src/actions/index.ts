@@ -1,0 +1,2 @@
+export { createGetResourceAction, GET_RESOURCE_ACTION_ID, readInfraKitchenActionOptions } from './getResource';
+export type { InfraKitchenActionOptions } from './getResource';
