@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from service.auth.backstage_tokens import BackstageTokenVerifier, Jwks, decode
+from service.auth.backstage_tokens import BackstageTokenVerifier, Jwks, decode, token_type
 from service.errors import Unauthenticated
 
 PLUGIN_TOKEN_TYPE = "vnd.backstage.plugin"  # noqa: S105 (a token type name, not a secret)
@@ -30,10 +30,7 @@ class PluginCall:
 
 
 def is_plugin_token(token: str) -> bool:
-    try:
-        return jwt.get_unverified_header(token).get("typ") == PLUGIN_TOKEN_TYPE
-    except jwt.PyJWTError:
-        return False
+    return token_type(token) == PLUGIN_TOKEN_TYPE
 
 
 class PluginTokenVerifier:

@@ -63,7 +63,8 @@ class Jwks:
         self._keys = fresh
 
 
-def _token_type(token: str) -> str | None:
+def token_type(token: str) -> str | None:
+    """The `typ` of a token's header (unverified), or None when it has none or is not a JWT."""
     try:
         return jwt.get_unverified_header(token).get("typ")
     except jwt.PyJWTError:
@@ -110,7 +111,7 @@ class BackstageTokenVerifier:
     def verify_on_behalf(self, token: str) -> dict:
         """The claims of the user token a plugin token's `obo` claim carries: a limited user token (`{sub, iat,
         exp}`, signed with the same keys), or the user's own token where Backstage could not limit it."""
-        if _token_type(token) == USER_TOKEN_TYPE:
+        if token_type(token) == USER_TOKEN_TYPE:
             return self.verify(token)
         return decode(token, self.jwks, LIMITED_USER_TOKEN_TYPE, self.leeway,
                       options={"require": ["exp", "iat", "sub"]})
