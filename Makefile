@@ -32,12 +32,13 @@ test-service: install
 
 # The Backstage packages (an npm workspace: $(PLUGIN)/plugins/*, one lock file at its root): each package's
 # lint, types and tests (the frontend plugin's component tests, the backend modules' tests), then the
-# frontend plugin's dev app in headless Chromium against the real service (started from .venv by the e2e script).
+# tarball each package packs, then the frontend plugin's dev app in headless Chromium and the catalog module in a
+# test backend, each against the real service (`infrakitchen demo` from .venv, started by the e2e scripts).
 $(PLUGIN)/node_modules/.package-lock.json: $(PLUGIN)/package-lock.json $(PLUGIN)/package.json $(wildcard $(PLUGIN)/plugins/*/package.json)
 	cd $(PLUGIN) && npm ci --no-audit --no-fund
 
 test-plugin: install $(PLUGIN)/node_modules/.package-lock.json
-	cd $(PLUGIN) && npm run check && npm run e2e
+	cd $(PLUGIN) && npm run check && npm run check:pack && npm run e2e
 
 lint: install
 	$(BIN)/ruff check .

@@ -21,5 +21,12 @@ describe('new frontend system', () => {
       await screen.findByRole('button', { name: fixtureResource.name }, { timeout: 15_000 }),
     ).toBeInTheDocument();
     expect(screen.getByRole('tab', { name: 'Templates' })).toBeInTheDocument();
+    // One page header, the app's: the plugin's own <Header> is left out under PageBlueprint.
+    expect(screen.queryByText('InfraKitchen resources and templates')).not.toBeInTheDocument();
   }, 30_000);
+
+  it('has an icon and a title for the app’s navigation and page header', () => {
+    expect(infraKitchenPlugin.icon).toBeTruthy();
+    expect(infraKitchenPlugin.title).toBe('Infrastructure');
+  });
 });

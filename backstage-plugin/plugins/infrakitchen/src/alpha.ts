@@ -1,4 +1,5 @@
 import { createElement } from 'react';
+import StorageIcon from '@material-ui/icons/Storage';
 import {
   ApiBlueprint,
   PageBlueprint,
@@ -45,15 +46,19 @@ export const infraKitchenEntityCard = EntityCardBlueprint.make({
   },
 });
 
-/** The standalone page at /infrakitchen. */
+/** In the sidebar and the page header (the app leaves pages without an icon out of its navigation). */
+const icon = createElement(StorageIcon);
+
+/** The standalone page at /infrakitchen, under the app's own page header (so without the plugin's). */
 export const infraKitchenPage = PageBlueprint.make({
   params: {
     path: '/infrakitchen',
     title: 'Infrastructure',
+    icon,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
       import('./components/InfraKitchenPage').then(m =>
-        compatWrapper(createElement(m.InfraKitchenPage)),
+        compatWrapper(createElement(m.InfraKitchenPage, { header: false })),
       ),
   },
 });
@@ -61,6 +66,8 @@ export const infraKitchenPage = PageBlueprint.make({
 /** InfraKitchen for the new frontend system: `import infraKitchenPlugin from '<package>/alpha'`. */
 export default createFrontendPlugin({
   pluginId: 'infrakitchen',
+  title: 'Infrastructure',
+  icon,
   extensions: [
     infraKitchenApi,
     infraKitchenLiveApi,
