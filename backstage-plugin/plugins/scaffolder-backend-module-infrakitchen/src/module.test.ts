@@ -3,7 +3,7 @@ import { scaffolderActionsExtensionPoint, TemplateAction } from '@backstage/plug
 import scaffolderModuleInfraKitchen from '.';
 
 describe('scaffolderModuleInfraKitchen', () => {
-  it("adds infrakitchen:resource:get to the scaffolder's actions", async () => {
+  it("adds the InfraKitchen actions to the scaffolder's actions", async () => {
     const actions: TemplateAction<any, any, any>[] = [];
     await startTestBackend({
       // a stand-in for the scaffolder's extension point, recording what the module adds
@@ -14,6 +14,11 @@ describe('scaffolderModuleInfraKitchen', () => {
       ],
     });
 
-    expect(actions.map(action => action.id)).toEqual(['infrakitchen:resource:get']);
+    expect(actions.map(action => action.id)).toEqual([
+      'infrakitchen:resource:get',
+      'infrakitchen:resource:create',
+      'infrakitchen:resource:provision',
+      'infrakitchen:resource:destroy',
+    ]);
   });
 });

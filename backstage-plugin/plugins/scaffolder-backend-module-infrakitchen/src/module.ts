@@ -1,9 +1,15 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createGetResourceAction, readInfraKitchenActionOptions } from './actions';
+import {
+  createCreateResourceAction,
+  createDestroyResourceAction,
+  createGetResourceAction,
+  createProvisionResourceAction,
+  readInfraKitchenActionOptions,
+} from './actions';
 
 /**
- * Scaffolder actions for InfraKitchen: `infrakitchen:resource:get`.
+ * Scaffolder actions for InfraKitchen: `infrakitchen:resource:get`, `:create`, `:provision` and `:destroy`.
  *
  * @public
  */
@@ -18,7 +24,13 @@ export const scaffolderModuleInfraKitchen = createBackendModule({
         auth: coreServices.auth,
       },
       async init({ scaffolder, config, auth }) {
-        scaffolder.addActions(createGetResourceAction(readInfraKitchenActionOptions(config, auth)));
+        const options = readInfraKitchenActionOptions(config, auth);
+        scaffolder.addActions(
+          createGetResourceAction(options),
+          createCreateResourceAction(options),
+          createProvisionResourceAction(options),
+          createDestroyResourceAction(options),
+        );
       },
     });
   },

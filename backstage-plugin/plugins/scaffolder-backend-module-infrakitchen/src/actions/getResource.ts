@@ -1,30 +1,7 @@
-import { AuthService, BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { JsonObject, JsonValue } from '@backstage/types';
+import { InfraKitchenActionOptions, InfraKitchenClient, publicOutputs } from './infraKitchenClient';
 
 export const GET_RESOURCE_ACTION_ID = 'infrakitchen:resource:get';
-
-export interface InfraKitchenActionOptions {
-  /** The service root, e.g. http://localhost:7777 (the API is under /api/v1). */
-  baseUrl: string;
-  /** A service-account token; without it a Backstage plugin token is sent on behalf of the initiator. */
-  token?: string;
-  /** The target plugin id of the plugin token (default `infrakitchen`). */
-  pluginId?: string;
-  auth: AuthService;
-}
-
-/** The options of the actions from `infrakitchen.*` (see config.d.ts). */
-export function readInfraKitchenActionOptions(config: Config, auth: AuthService): InfraKitchenActionOptions {
-  return {
-    baseUrl: config.getString('infrakitchen.baseUrl'),
-    token: config.getOptionalString('infrakitchen.token'),
-    pluginId: config.getOptionalString('infrakitchen.pluginId'),
-    auth,
-  };
-}
 
 const EXAMPLE = `steps:
   - id: infrastructure
@@ -45,7 +22,6 @@ const EXAMPLE = `steps:
  * service-account token is configured.
  */
 export function createGetResourceAction(options: InfraKitchenActionOptions) {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
   return createTemplateAction({
     id: GET_RESOURCE_ACTION_ID,
     description:
@@ -68,20 +44,8 @@ export function createGetResourceAction(options: InfraKitchenActionOptions) {
     },
     async handler(ctx) {
       const { resourceId } = ctx.input;
-      const authorization = await authorizationFor(options, await ctx.getInitiatorCredentials());
-      const url = `${baseUrl}/api/v1/resources/${encodeURIComponent(resourceId)}`;
-      const response = await fetch(url, {
-        headers: { Authorization: authorization, Accept: 'application/json' },
-        signal: ctx.signal,
-      });
-      const body = await response.json().catch(() => undefined);
-      if (response.status === 404) throw new NotFoundError(`InfraKitchen has no resource ${resourceId} you may see`);
-      if (response.status === 401 || response.status === 403) {
-        throw new NotAllowedError(`InfraKitchen refused to show resource ${resourceId}: ${messageOf(body, response)}`);
-      }
-      if (!response.ok || !isRecord(body)) {
-        throw new Error(`GET ${url} answered ${response.status}: ${messageOf(body, response)}`);
-      }
+      const client = await InfraKitchenClient.forContext(options, ctx);
+      const body = await client.getObject(`/resources/${encodeURIComponent(resourceId)}`, `resource ${resourceId}`);
       ctx.logger.info(`InfraKitchen resource ${resourceId}: ${body.name} (${body.state}/${body.status})`);
       ctx.output('resourceId', String(body.id ?? resourceId));
       ctx.output('name', String(body.name));
@@ -90,31 +54,4 @@ export function createGetResourceAction(options: InfraKitchenActionOptions) {
       ctx.output('outputs', publicOutputs(body.outputs));
     },
   });
-}
-
-async function authorizationFor(options: InfraKitchenActionOptions, initiator: BackstageCredentials) {
-  if (options.token) return `Bearer ${options.token}`;
-  const { token } = await options.auth.getPluginRequestToken({
-    onBehalfOf: initiator,
-    targetPluginId: options.pluginId ?? 'infrakitchen',
-  });
-  return `Bearer ${token}`;
-}
-
-/** `Resource.outputs` is `{name: {value, sensitive}}` (null before the first apply): the values of the others. */
-function publicOutputs(outputs: unknown): JsonObject {
-  if (!isRecord(outputs)) return {};
-  return Object.fromEntries(
-    Object.entries(outputs)
-      .filter(([, output]) => isRecord(output) && output.sensitive === false)
-      .map(([name, output]) => [name, (output as { value: JsonValue }).value]),
-  );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function messageOf(body: unknown, response: Response): string {
-  return isRecord(body) && typeof body.message === 'string' ? body.message : response.statusText;
 }
