@@ -35,7 +35,6 @@ import argparse
 import contextlib
 import itertools
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -48,11 +47,10 @@ from pathlib import Path
 
 import psycopg
 import requests
-from cryptography.fernet import Fernet
 from harness import fresh_database, median, percentile, serving
-from run_support import Api, delete_queue, new_queue, serving_env, stamp, timing_lines, worker, write_module
+from run_support import Api, delete_queue, new_queue, prepare, serving_env, stamp, timing_lines, worker
 
-from service import crypto, db
+from service import db
 from service.auth import auth_service
 from service.config import load_settings
 from service.engine import engine_run, sandbox
@@ -196,11 +194,7 @@ def main() -> None:
     parser.add_argument("--baseline-tree", type=Path, help="a checkout whose API and worker run as A(old)")
     args = parser.parse_args()
 
-    key = Fernet.generate_key().decode()
-    crypto.set_key_ring(crypto.SecretBox([key]))
-    os.chdir(tempfile.gettempdir())  # the children import `service` from the tree they are given, never from here
-    scratch = Path(tempfile.mkdtemp(prefix="ik_bench_orch"))
-    module = write_module(scratch)
+    key, scratch, module = prepare("ik_bench_orch")
     variants = {"now": None, **({"old": args.baseline_tree.resolve()} if args.baseline_tree else {})}
     queues = {name: new_queue() for name in [*variants, "trips"]}
     settings = load_settings()

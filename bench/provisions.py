@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -33,11 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
-from cryptography.fernet import Fernet
 from harness import descendants, fresh_database, median, rss_mib, serving
-from run_support import TIMING_LINE, Api, delete_queue, new_queue, serving_env, worker, write_module
+from run_support import TIMING_LINE, Api, delete_queue, new_queue, prepare, serving_env, worker
 
-from service import crypto, db
+from service import db
 from service.auth import auth_service
 
 
@@ -172,11 +170,7 @@ def main() -> None:
     parser.add_argument("--baseline-tree", type=Path, help="a checkout whose API and workers run the same phases")
     args = parser.parse_args()
 
-    key = Fernet.generate_key().decode()
-    crypto.set_key_ring(crypto.SecretBox([key]))
-    os.chdir(tempfile.gettempdir())  # the children import `service` from the tree they are given, never from here
-    scratch = Path(tempfile.mkdtemp(prefix="ik_bench_prov"))
-    module = write_module(scratch)
+    key, scratch, module = prepare("ik_bench_prov")
     trees = {"now": None, **({"old": args.baseline_tree.resolve()} if args.baseline_tree else {})}
     print(f"{args.runs} provisions from {args.clients} client threads; each worker: `infrakitchen worker` defaults "
           f"(--pool=threads --concurrency=2, prefetch 1, acks late); {os.cpu_count()} cores", flush=True)

@@ -18,7 +18,10 @@ from datetime import datetime
 from pathlib import Path
 
 import requests
+from cryptography.fernet import Fernet
 from kombu import Connection
+
+from service import crypto
 
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
@@ -38,6 +41,17 @@ output "greeting" {
 
 # `run <id> succeeded: claim=0.0123 prepare=... log_flushes=2 heartbeat_checks=0` (service/runs/run_executor.py)
 TIMING_LINE = re.compile(r"run (?P<id>[0-9a-f-]{36}) (?:succeeded|ended): (?P<fields>.*)$")
+
+
+def prepare(prefix: str) -> tuple[str, Path, Path]:
+    """(a Fernet key, now this process's key ring and to be handed to the children; a scratch dir; the bench module
+    written in it). The working dir moves to the temp dir: the children import `service` from the tree they are
+    given, never from here."""
+    key = Fernet.generate_key().decode()
+    crypto.set_key_ring(crypto.SecretBox([key]))
+    os.chdir(tempfile.gettempdir())
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    return key, scratch, write_module(scratch)
 
 
 def write_module(root: Path) -> Path:

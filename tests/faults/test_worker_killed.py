@@ -30,7 +30,7 @@ from faults.relay import HoldingRelay
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 # The load's writers pause this long: fewer runs than one worker slot takes, so the worker that takes over has no
-# backlog (behind one, the sweep waits: see the last test).
+# backlog (the last test gives it one: the sweep does not wait behind it).
 BELOW_ONE_SLOT = 3
 
 # Made once (its provisioner reports the creating run to the beacon), kept by every later apply.
