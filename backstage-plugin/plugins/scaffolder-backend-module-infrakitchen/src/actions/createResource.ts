@@ -5,7 +5,6 @@ import { JsonObject } from '@backstage/types';
 import { InfraKitchenActionOptions, InfraKitchenClient, isRecord, publicOutputs } from './infraKitchenClient';
 import {
   approvalPending,
-  DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_TIMEOUT_MINUTES,
   queueProvision,
   Run,
@@ -153,8 +152,8 @@ export function createCreateResourceAction(options: InfraKitchenActionOptions) {
             logger: ctx.logger,
             runId: run.id,
             resourceId,
-            timeoutMinutes: ctx.input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES,
-            pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+            timeoutMinutes: ctx.input.timeoutMinutes,
+            pollIntervalMs: options.pollIntervalMs,
             signal: ctx.signal,
           });
           resource = await getResource(client, resourceId);

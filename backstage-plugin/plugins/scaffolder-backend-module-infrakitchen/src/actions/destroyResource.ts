@@ -1,7 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InfraKitchenActionOptions, InfraKitchenClient, isRecord } from './infraKitchenClient';
-import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_TIMEOUT_MINUTES, runOf, stateConflict, waitForRun } from './runs';
+import { DEFAULT_TIMEOUT_MINUTES, runOf, stateConflict, waitForRun } from './runs';
 import { DRY_RUN_RUN_ID } from './provisionResource';
 
 export const DESTROY_RESOURCE_ACTION_ID = 'infrakitchen:resource:destroy';
@@ -98,8 +98,8 @@ export function createDestroyResourceAction(options: InfraKitchenActionOptions) 
           logger: ctx.logger,
           runId: run.id,
           resourceId,
-          timeoutMinutes: ctx.input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES,
-          pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+          timeoutMinutes: ctx.input.timeoutMinutes,
+          pollIntervalMs: options.pollIntervalMs,
           signal: ctx.signal,
         });
       }

@@ -1,6 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { InfraKitchenActionOptions, InfraKitchenClient, publicOutputs } from './infraKitchenClient';
-import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_TIMEOUT_MINUTES, queueProvision, waitForRun } from './runs';
+import { DEFAULT_TIMEOUT_MINUTES, queueProvision, waitForRun } from './runs';
 
 export const PROVISION_RESOURCE_ACTION_ID = 'infrakitchen:resource:provision';
 
@@ -63,8 +63,8 @@ export function createProvisionResourceAction(options: InfraKitchenActionOptions
           logger: ctx.logger,
           runId: run.id,
           resourceId,
-          timeoutMinutes: ctx.input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES,
-          pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+          timeoutMinutes: ctx.input.timeoutMinutes,
+          pollIntervalMs: options.pollIntervalMs,
           signal: ctx.signal,
         });
       }

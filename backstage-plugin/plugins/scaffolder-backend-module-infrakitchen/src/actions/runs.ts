@@ -21,8 +21,10 @@ export interface WaitForRunOptions {
   logger: LoggerService;
   runId: string;
   resourceId: string;
-  timeoutMinutes: number;
-  pollIntervalMs: number;
+  /** Default DEFAULT_TIMEOUT_MINUTES. */
+  timeoutMinutes?: number;
+  /** Default DEFAULT_POLL_INTERVAL_MS. */
+  pollIntervalMs?: number;
   signal?: AbortSignal;
 }
 
@@ -33,7 +35,9 @@ export interface WaitForRunOptions {
  * error while polling is logged and polled through: the run does not depend on this step watching it.
  */
 export async function waitForRun(options: WaitForRunOptions): Promise<Run> {
-  const { client, logger, runId, resourceId, timeoutMinutes, pollIntervalMs, signal } = options;
+  const { client, logger, runId, resourceId, signal } = options;
+  const timeoutMinutes = options.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES;
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const deadline = Date.now() + timeoutMinutes * 60_000;
   let offset = 0;
   for (;;) {
